@@ -1,0 +1,25 @@
+using CodeChatter.Core.Execution;
+using Microsoft.Extensions.Configuration;
+using CodeChatter.Core.Execution.Sandbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace CodeChatter.Core;
+
+/// <summary>Registers Core's services: the options, the language catalog and the executor.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Adds the executor, bound to the <c>Execution</c> section and validated at start-up.</summary>
+    public static IServiceCollection AddCodeChatterCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ExecutionOptions>()
+            .Bind(configuration.GetSection(ExecutionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<LanguageCatalog>();
+        services.AddSingleton(provider => SandboxEnvironment.Detect(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.BubblewrapPath));
+        services.AddSingleton<ICodeExecutor, SandboxedExecutor>();
+        services.AddSingleton<SandboxDoctor>();
+        return services;
+    }
+}

@@ -1,0 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CodeChatter.Core.Execution;
+
+/// <summary>
+/// Limits and sandbox settings, bound from the <c>Execution</c> configuration section and validated
+/// at start-up. The defaults are the safe ones from the design; tighten freely, loosen with care.
+/// </summary>
+public sealed class ExecutionOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Execution";
+
+    private const long KiB = 1024, MiB = 1024 * KiB, GiB = 1024 * MiB;
+
+    /// <summary>Wall-clock limit per run. A sleeping snippet uses no CPU: only this stops it.</summary>
+    [Range(100, 600_000)]
+    public int WallTimeLimitMs { get; set; } = 10_000;
+
+    /// <summary>CPU-time limit per run, summed over all its processes.</summary>
+    [Range(100, 600_000)]
+    public int CpuTimeLimitMs { get; set; } = 5_000;
+
+    /// <summary>Memory limit per run, including what it writes to its scratch tmpfs.</summary>
+    [Range(16 * MiB, 64 * GiB)]
+    public long MemoryLimitBytes { get; set; } = 256 * MiB;
+
+    /// <summary>Most processes and threads a run may have at once.</summary>
+    [Range(1, 4096)]
+    public int MaxProcesses { get; set; } = 64;
+
+    /// <summary>Bytes kept of each of stdout and stderr; reaching the cap stops the run.</summary>
+    [Range(1024, 64 * MiB)]
+    public int MaxOutputBytesPerStream { get; set; } = (int)(64 * KiB);
+
+    /// <summary>Largest file a run may write (RLIMIT_FSIZE).</summary>
+    [Range(KiB, 4 * GiB)]
+    public long MaxFileSizeBytes { get; set; } = 16 * MiB;
+
+    /// <summary>Size of each private tmpfs: the scratch directory, /tmp and /dev/shm.</summary>
+    [Range(MiB, 4 * GiB)]
+    public long ScratchSpaceBytes { get; set; } = 16 * MiB;
+
+    /// <summary>Largest snippet accepted, in UTF-8 bytes.</summary>
+    [Range(1, 16 * MiB)]
+    public int MaxCodeBytes { get; set; } = (int)(64 * KiB);
+
+    /// <summary>Largest standard input accepted, in UTF-8 bytes.</summary>
+    [Range(0, 16 * MiB)]
+    public int MaxStdinBytes { get; set; } = (int)(64 * KiB);
+
+    /// <summary>Most open files per process.</summary>
+    [Range(16, 65_536)]
+    public int MaxOpenFiles { get; set; } = 256;
+
+    /// <summary>Runs executing at once on this machine. Defaults to the number of cores.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentRuns { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Runs one person may have executing or queued at once.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentRunsPerUser { get; set; } = 2;
+
+    /// <summary>Runs that may wait for a free slot before new ones are rejected.</summary>
+    [Range(0, 100_000)]
+    public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>
+    /// First of the unused uids the sandbox switches to when the server runs as root; slot N uses
+    /// <c>SandboxUidBase + N</c>, so concurrent runs never share a uid.
+    /// </summary>
+    [Range(1000, 2_000_000_000)]
+    public int SandboxUidBase { get; set; } = 61_000;
+
+    /// <summary>Path of the bubblewrap binary.</summary>
+    [Required]
+    public string BubblewrapPath { get; set; } = "/usr/bin/bwrap";
+
+    /// <summary>
+    /// Lets the server start without bubblewrap outside Development. Runs are then not isolated;
+    /// the server logs this loudly at start-up. Never set it on a shared instance.
+    /// </summary>
+    public bool AllowUnsandboxed { get; set; }
+
+    /// <summary>Where per-run host folders (holding the read-only snippet file) are made.</summary>
+    public string? RunDirectory { get; set; }
+
+    /// <summary>Configured languages by id (python, javascript, bash, c).</summary>
+    public Dictionary<string, LanguageDefinition> Languages { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,32 @@
+namespace CodeChatter.Core.Execution;
+
+/// <summary>One snippet to run.</summary>
+/// <param name="Language">A language id from configuration, such as <c>python</c>.</param>
+/// <param name="Code">The snippet's source text.</param>
+public sealed record ExecutionRequest(string Language, string Code)
+{
+    /// <summary>Text fed to the program's standard input. Empty by default.</summary>
+    public string Stdin { get; init; } = "";
+
+    /// <summary>Limits tighter than the instance defaults; a looser value is ignored.</summary>
+    public ExecutionLimits? Limits { get; init; }
+}
+
+/// <summary>Per-request limits. Each null value means "the instance default".</summary>
+public sealed record ExecutionLimits
+{
+    /// <summary>Wall-clock limit in milliseconds.</summary>
+    public int? WallTimeMs { get; init; }
+
+    /// <summary>CPU-time limit in milliseconds, summed over every process of the run.</summary>
+    public int? CpuTimeMs { get; init; }
+
+    /// <summary>Memory limit in bytes for the whole run, scratch files included.</summary>
+    public long? MemoryBytes { get; init; }
+
+    /// <summary>Most processes (and threads) the run may have at once.</summary>
+    public int? MaxProcesses { get; init; }
+
+    /// <summary>Bytes kept of each of stdout and stderr; reaching it stops the run.</summary>
+    public int? MaxOutputBytesPerStream { get; init; }
+}

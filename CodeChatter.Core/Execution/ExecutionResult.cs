@@ -1,0 +1,57 @@
+namespace CodeChatter.Core.Execution;
+
+/// <summary>What a run produced. Partial output is always kept, whatever the status.</summary>
+public sealed record ExecutionResult
+{
+    /// <summary>How the run ended.</summary>
+    public required RunStatus Status { get; init; }
+
+    /// <summary>The exit code, or null when the run ended on a signal or never started.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>The signal that ended the run (9 for SIGKILL), or null.</summary>
+    public int? Signal { get; init; }
+
+    /// <summary>Standard output, decoded as UTF-8 (invalid bytes become U+FFFD).</summary>
+    public string Stdout { get; init; } = "";
+
+    /// <summary>Standard error, decoded as UTF-8 (invalid bytes become U+FFFD).</summary>
+    public string Stderr { get; init; } = "";
+
+    /// <summary>Whether stdout reached its cap and the rest was dropped.</summary>
+    public bool StdoutTruncated { get; init; }
+
+    /// <summary>Whether stderr reached its cap and the rest was dropped.</summary>
+    public bool StderrTruncated { get; init; }
+
+    /// <summary>Wall-clock time from the moment the program was started to its end.</summary>
+    public long WallTimeMs { get; init; }
+
+    /// <summary>CPU time of every process of the run, where the machine can account for it.</summary>
+    public long? CpuTimeMs { get; init; }
+
+    /// <summary>Peak memory of the run, where the machine can account for it.</summary>
+    public long? PeakMemoryBytes { get; init; }
+
+    /// <summary>How the run was isolated.</summary>
+    public SandboxLevel SandboxLevel { get; init; }
+
+    /// <summary>A short, human-readable reason for rejected, internal_error and stopped runs.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>When the program was started (or the request refused).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the run ended.</summary>
+    public DateTimeOffset FinishedAt { get; init; }
+
+    /// <summary>A result for a request refused before anything ran.</summary>
+    public static ExecutionResult Rejected(string detail, SandboxLevel level)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new ExecutionResult
+        {
+            Status = RunStatus.Rejected, Detail = detail, SandboxLevel = level, StartedAt = now, FinishedAt = now,
+        };
+    }
+}

@@ -1,0 +1,150 @@
+namespace CodeChatter.Core.Execution.Sandbox;
+
+/// <summary>
+/// The cgroup features this machine gives the server: a memory limit, a process limit and CPU/memory
+/// accounting per run. Hosts differ (cgroup v1 on this kind of container, pure v2 on most production
+/// hosts), so this is detected once at start-up and reported by <c>doctor</c>.
+/// </summary>
+internal abstract class CgroupSupport
+{
+    public abstract string Description { get; }
+    public abstract bool HasMemory { get; }
+    public abstract bool HasPids { get; }
+    public abstract bool HasCpuAccounting { get; }
+
+    /// <summary>
+    /// True when a child can be born inside its run's cgroup (v1: the launching thread joins the group
+    /// before the fork). False when the process is moved in right after it starts.
+    /// </summary>
+    public abstract bool PlacesAtFork { get; }
+
+    public abstract RunCgroup Create(string name, long memoryBytes, int maxProcesses);
+
+    public static CgroupSupport? Detect()
+    {
+        try
+        {
+            var memberships = File.ReadAllLines("/proc/self/cgroup");
+            var mounts = File.ReadAllLines("/proc/self/mountinfo");
+            return (CgroupSupport?)CgroupV1Support.TryCreate(memberships, mounts) ?? CgroupV2Support.TryCreate(memberships, mounts);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Finds the mount point of a cgroup hierarchy from /proc/self/mountinfo.</summary>
+    protected static string? FindMount(IEnumerable<string> mountInfo, string fsType, string? controller)
+    {
+        foreach (var line in mountInfo)
+        {
+            // "36 25 0:32 / /sys/fs/cgroup/memory rw,relatime shared:15 - cgroup cgroup rw,memory"
+            var separator = line.IndexOf(" - ", StringComparison.Ordinal);
+            if (separator < 0) continue;
+            var before = line[..separator].Split(' ');
+            var after = line[(separator + 3)..].Split(' ');
+            if (after.Length < 3 || after[0] != fsType || before.Length < 5) continue;
+            if (controller is null || after[2].Split(',').Contains(controller))
+            {
+                return before[4];
+            }
+        }
+        return null;
+    }
+
+    protected static bool TryMakeDirectory(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>The cgroup of one run. Disposing kills whatever is left in it and removes it.</summary>
+internal abstract class RunCgroup : IDisposable
+{
+    /// <summary>v1 only: moves the calling thread in, so the next fork is born inside.</summary>
+    public abstract void JoinCurrentThread();
+
+    /// <summary>v1 only: moves the calling thread back to where the server lives.</summary>
+    public abstract void LeaveCurrentThread();
+
+    /// <summary>Moves an already started process in (v2, where threads cannot be placed alone).</summary>
+    public abstract void AddProcess(int pid);
+
+    public abstract long? CpuTimeMs();
+    public abstract long? PeakMemoryBytes();
+    public abstract bool WasOutOfMemory();
+
+    /// <summary>SIGKILLs every process in the group, repeatedly, until it is empty.</summary>
+    public abstract void KillAll();
+
+    public abstract int ProcessCount();
+
+    public abstract void Dispose();
+
+    protected static long? ReadLong(string path)
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(path).Trim(), out var value) ? value : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    protected static IReadOnlyList<int> ReadPids(string path)
+    {
+        try
+        {
+            return File.ReadAllLines(path).Select(line => int.TryParse(line, out var pid) ? pid : 0)
+                .Where(pid => pid > 0).ToArray();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    protected static void Write(string path, string value) => File.WriteAllText(path, value);
+
+    protected static void KillUntilEmpty(string procsFile)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var pids = ReadPids(procsFile);
+            if (pids.Count == 0) return;
+            // Never the server itself, whatever a group lists.
+            var others = pids.Where(pid => pid != Environment.ProcessId).ToArray();
+            if (others.Length == 0) return;
+            foreach (var pid in others) NativeMethods.KillHard(pid);
+            Thread.Sleep(2);
+        }
+    }
+
+    protected static void RemoveDirectory(string path)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(path)) Directory.Delete(path);
+                return;
+            }
+            catch (IOException)
+            {
+                // A cgroup can only be removed once its last process is reaped.
+                Thread.Sleep(5);
+            }
+        }
+    }
+}

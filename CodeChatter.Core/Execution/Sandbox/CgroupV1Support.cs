@@ -1,0 +1,164 @@
+using System.Globalization;
+
+namespace CodeChatter.Core.Execution.Sandbox;
+
+/// <summary>
+/// cgroup v1: one hierarchy per controller. Groups are made under the server's own group in each
+/// hierarchy (memory groups elsewhere are refused on this kind of host). v1 lets a single thread change
+/// group, which is what makes placing a run exact: the launcher thread joins, forks, and leaves.
+/// </summary>
+internal sealed class CgroupV1Support : CgroupSupport
+{
+    private const string ParentName = "codechatter-runs";
+    private readonly Dictionary<string, string> _homes; // controller -> the server's own group
+    private readonly Dictionary<string, string> _parents; // controller -> parent of run groups
+
+    private CgroupV1Support(Dictionary<string, string> homes)
+    {
+        _homes = homes;
+        _parents = homes.ToDictionary(pair => pair.Key, pair => Path.Combine(pair.Value, ParentName));
+    }
+
+    public override string Description =>
+        $"cgroup v1 ({string.Join(", ", _homes.Keys.Order())})";
+    public override bool HasMemory => _homes.ContainsKey("memory");
+    public override bool HasPids => _homes.ContainsKey("pids");
+    public override bool HasCpuAccounting => _homes.ContainsKey("cpuacct");
+    public override bool PlacesAtFork => true;
+
+    public static CgroupV1Support? TryCreate(string[] memberships, string[] mountInfo)
+    {
+        var homes = new Dictionary<string, string>();
+        foreach (var controller in new[] { "memory", "pids", "cpuacct" })
+        {
+            var membership = memberships.Select(line => line.Split(':', 3))
+                .FirstOrDefault(parts => parts.Length == 3 && parts[1].Split(',').Contains(controller));
+            var mount = FindMountWithRoot(mountInfo, controller);
+            if (membership is null || mount is null) continue;
+            var relative = membership[2].StartsWith(mount.Value.Root, StringComparison.Ordinal)
+                ? membership[2][mount.Value.Root.Length..].TrimStart('/')
+                : membership[2].TrimStart('/');
+            var home = Path.Combine(mount.Value.MountPoint, relative);
+            if (File.Exists(Path.Combine(home, "tasks")) && TryMakeDirectory(Path.Combine(home, ParentName)))
+            {
+                homes[controller] = home;
+            }
+        }
+        return homes.Count == 0 ? null : new CgroupV1Support(homes);
+    }
+
+    public override RunCgroup Create(string name, long memoryBytes, int maxProcesses)
+    {
+        var groups = new Dictionary<string, string>();
+        try
+        {
+            foreach (var (controller, parent) in _parents)
+            {
+                var path = Path.Combine(parent, name);
+                Directory.CreateDirectory(path);
+                groups[controller] = path;
+            }
+            if (groups.TryGetValue("memory", out var memory))
+            {
+                File.WriteAllText(Path.Combine(memory, "memory.limit_in_bytes"), memoryBytes.ToString(CultureInfo.InvariantCulture));
+                // Without a swap limit a run could page out past its memory limit.
+                var swapLimit = Path.Combine(memory, "memory.memsw.limit_in_bytes");
+                if (File.Exists(swapLimit)) File.WriteAllText(swapLimit, memoryBytes.ToString(CultureInfo.InvariantCulture));
+            }
+            if (groups.TryGetValue("pids", out var pids))
+            {
+                File.WriteAllText(Path.Combine(pids, "pids.max"), maxProcesses.ToString(CultureInfo.InvariantCulture));
+            }
+            return new Run(groups, _homes);
+        }
+        catch
+        {
+            new Run(groups, _homes).Dispose();
+            throw;
+        }
+    }
+
+    private static (string MountPoint, string Root)? FindMountWithRoot(string[] mountInfo, string controller)
+    {
+        foreach (var line in mountInfo)
+        {
+            var separator = line.IndexOf(" - ", StringComparison.Ordinal);
+            if (separator < 0) continue;
+            var before = line[..separator].Split(' ');
+            var after = line[(separator + 3)..].Split(' ');
+            if (after.Length >= 3 && after[0] == "cgroup" && before.Length >= 5
+                && after[2].Split(',').Contains(controller))
+            {
+                return (before[4], before[3]);
+            }
+        }
+        return null;
+    }
+
+    private sealed class Run(Dictionary<string, string> groups, Dictionary<string, string> homes) : RunCgroup
+    {
+        public override void JoinCurrentThread() => MoveThread(groups);
+
+        // Threads the runtime happened to create while the launcher was inside (thread-pool injection)
+        // inherit the group too; all of the server's threads go home, so no run ever holds one.
+        public override void LeaveCurrentThread()
+        {
+            var ownThreads = Directory.EnumerateDirectories("/proc/self/task").Select(Path.GetFileName).ToHashSet();
+            foreach (var (controller, group) in groups)
+            {
+                foreach (var threadId in ReadPids(Path.Combine(group, "tasks")))
+                {
+                    var id = threadId.ToString(CultureInfo.InvariantCulture);
+                    if (ownThreads.Contains(id)) Write(Path.Combine(homes[controller], "tasks"), id);
+                }
+            }
+        }
+
+        public override void AddProcess(int pid)
+        {
+            foreach (var group in groups.Values) Write(Path.Combine(group, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
+        }
+
+        public override long? CpuTimeMs() =>
+            groups.TryGetValue("cpuacct", out var cpu) && ReadLong(Path.Combine(cpu, "cpuacct.usage")) is { } nanoseconds
+                ? nanoseconds / 1_000_000
+                : null;
+
+        public override long? PeakMemoryBytes() =>
+            groups.TryGetValue("memory", out var memory) ? ReadLong(Path.Combine(memory, "memory.max_usage_in_bytes")) : null;
+
+        public override bool WasOutOfMemory()
+        {
+            if (!groups.TryGetValue("memory", out var memory)) return false;
+            try
+            {
+                // "oom_kill N" counts processes the kernel killed for this group's limit.
+                return File.ReadAllLines(Path.Combine(memory, "memory.oom_control"))
+                    .Any(line => line.StartsWith("oom_kill ", StringComparison.Ordinal) && line != "oom_kill 0");
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        public override int ProcessCount() => groups.Values.Select(group => ReadPids(Path.Combine(group, "cgroup.procs")).Count).DefaultIfEmpty(0).Max();
+
+        public override void KillAll()
+        {
+            foreach (var group in groups.Values) KillUntilEmpty(Path.Combine(group, "cgroup.procs"));
+        }
+
+        public override void Dispose()
+        {
+            KillAll();
+            foreach (var group in groups.Values) RemoveDirectory(group);
+        }
+
+        private static void MoveThread(Dictionary<string, string> targets)
+        {
+            var threadId = NativeMethods.GetThreadId().ToString(CultureInfo.InvariantCulture);
+            foreach (var group in targets.Values) Write(Path.Combine(group, "tasks"), threadId);
+        }
+    }
+}

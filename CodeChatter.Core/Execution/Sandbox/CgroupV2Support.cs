@@ -1,0 +1,130 @@
+using System.Globalization;
+
+namespace CodeChatter.Core.Execution.Sandbox;
+
+/// <summary>
+/// cgroup v2 (unified). Controllers can only be handed to child groups of a group that holds no
+/// processes itself, so the server first moves itself into a "server" leaf of its own (delegated)
+/// group, then makes one sibling group per run. v2 cannot place a single thread, so a run's process is
+/// moved in right after it starts: bubblewrap's namespace set-up runs before the snippet, so the move
+/// lands before any snippet code can fork.
+/// </summary>
+internal sealed class CgroupV2Support : CgroupSupport
+{
+    private readonly string _home;
+    private readonly HashSet<string> _controllers;
+
+    private CgroupV2Support(string home, HashSet<string> controllers)
+    {
+        _home = home;
+        _controllers = controllers;
+    }
+
+    public override string Description => $"cgroup v2 ({string.Join(", ", _controllers.Order())})";
+    public override bool HasMemory => _controllers.Contains("memory");
+    public override bool HasPids => _controllers.Contains("pids");
+    public override bool HasCpuAccounting => _controllers.Contains("cpu");
+    public override bool PlacesAtFork => false;
+
+    public static CgroupV2Support? TryCreate(string[] memberships, string[] mountInfo)
+    {
+        var unified = memberships.FirstOrDefault(line => line.StartsWith("0::", StringComparison.Ordinal));
+        var mount = FindMount(mountInfo, "cgroup2", null);
+        if (unified is null || mount is null) return null;
+        var home = Path.Combine(mount, unified[3..].TrimStart('/'));
+        try
+        {
+            var available = File.ReadAllText(Path.Combine(home, "cgroup.controllers"))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Intersect(["memory", "pids", "cpu"]).ToHashSet();
+            if (available.Count == 0) return null;
+            var leaf = Path.Combine(home, "server");
+            Directory.CreateDirectory(leaf);
+            foreach (var pid in File.ReadAllLines(Path.Combine(home, "cgroup.procs")))
+            {
+                File.WriteAllText(Path.Combine(leaf, "cgroup.procs"), pid);
+            }
+            File.WriteAllText(Path.Combine(home, "cgroup.subtree_control"), string.Join(' ', available.Select(c => "+" + c)));
+            return new CgroupV2Support(home, available);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public override RunCgroup Create(string name, long memoryBytes, int maxProcesses)
+    {
+        var path = Path.Combine(_home, "run-" + name);
+        Directory.CreateDirectory(path);
+        var run = new Run(path);
+        try
+        {
+            if (HasMemory)
+            {
+                File.WriteAllText(Path.Combine(path, "memory.max"), memoryBytes.ToString(CultureInfo.InvariantCulture));
+                var swap = Path.Combine(path, "memory.swap.max");
+                if (File.Exists(swap)) File.WriteAllText(swap, "0");
+            }
+            if (HasPids) File.WriteAllText(Path.Combine(path, "pids.max"), maxProcesses.ToString(CultureInfo.InvariantCulture));
+            return run;
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Run(string path) : RunCgroup
+    {
+        public override void JoinCurrentThread() { }
+        public override void LeaveCurrentThread() { }
+
+        public override void AddProcess(int pid) => Write(Path.Combine(path, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
+
+        public override long? CpuTimeMs()
+        {
+            try
+            {
+                var usage = File.ReadAllLines(Path.Combine(path, "cpu.stat"))
+                    .FirstOrDefault(line => line.StartsWith("usage_usec ", StringComparison.Ordinal));
+                return usage is not null && long.TryParse(usage[11..], out var microseconds) ? microseconds / 1000 : null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+
+        public override long? PeakMemoryBytes() => ReadLong(Path.Combine(path, "memory.peak"));
+
+        public override bool WasOutOfMemory()
+        {
+            try
+            {
+                return File.ReadAllLines(Path.Combine(path, "memory.events"))
+                    .Any(line => line.StartsWith("oom_kill ", StringComparison.Ordinal) && line != "oom_kill 0");
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        public override int ProcessCount() => ReadPids(Path.Combine(path, "cgroup.procs")).Count;
+
+        public override void KillAll()
+        {
+            var kill = Path.Combine(path, "cgroup.kill");
+            if (File.Exists(kill)) Write(kill, "1");
+            KillUntilEmpty(Path.Combine(path, "cgroup.procs"));
+        }
+
+        public override void Dispose()
+        {
+            KillAll();
+            RemoveDirectory(path);
+        }
+    }
+}

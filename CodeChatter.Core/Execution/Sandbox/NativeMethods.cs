@@ -1,0 +1,26 @@
+using System.Runtime.InteropServices;
+
+namespace CodeChatter.Core.Execution.Sandbox;
+
+internal static partial class NativeMethods
+{
+    public const int SigKill = 9;
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "kill")]
+    private static extern int KillNative(int pid, int signal);
+
+    [DllImport("libc", EntryPoint = "geteuid")]
+    public static extern uint GetEffectiveUserId();
+
+    [DllImport("libc", EntryPoint = "gettid")]
+    public static extern int GetThreadId();
+
+    /// <summary>Sends SIGKILL; a process that is already gone is not an error.</summary>
+    public static void KillHard(int pid)
+    {
+        if (pid > 1)
+        {
+            _ = KillNative(pid, SigKill);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using CodeChatter.Core;
+using Microsoft.Extensions.Logging.Console;
+
+namespace CodeChatter.Web.CommandLine;
+
+/// <summary>
+/// The command-line verbs of the same binary as the web app
+/// (<c>dotnet CodeChatter.Web.dll exec|doctor ...</c>). Each gets the app's configuration and services
+/// but no web server; logs go to stderr so stdout stays machine-readable.
+/// </summary>
+internal static class CommandLineVerbs
+{
+    private static readonly Dictionary<string, Func<IServiceProvider, string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
+    {
+        ["exec"] = ExecVerb.RunAsync,
+        ["doctor"] = DoctorVerb.RunAsync,
+    };
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            // appsettings.json sits beside the dll; the current directory may be anywhere.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddCodeChatterCore(builder.Configuration);
+        using var host = builder.Build();
+        try
+        {
+            return await Verbs[args[0]](host.Services, args[1..]);
+        }
+        catch (UsageException exception)
+        {
+            await Console.Error.WriteLineAsync($"{args[0]}: {exception.Message}");
+            return 2;
+        }
+    }
+}
+
+/// <summary>Bad command-line arguments; printed without a stack trace, exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);
