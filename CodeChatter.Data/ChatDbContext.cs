@@ -1,0 +1,34 @@
+using CodeChatter.Data.Entities;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CodeChatter.Data;
+
+/// <summary>The one database: Identity's tables plus conversations, snippets, runs, tokens and the audit log.</summary>
+public class ChatDbContext(DbContextOptions<ChatDbContext> options) : IdentityDbContext<ChatUser>(options)
+{
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Snippet> Snippets => Set<Snippet>();
+    public DbSet<Execution> Executions => Set<Execution>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ChatDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is UTC. SQLite keeps no kind, so it is restored on the way out; DateTime (not
+        // DateTimeOffset) because SQLite can order and compare it in SQL.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        value => value.Kind == DateTimeKind.Utc ? value : value.ToUniversalTime(),
+        value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

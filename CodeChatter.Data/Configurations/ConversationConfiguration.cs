@@ -1,0 +1,70 @@
+using CodeChatter.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CodeChatter.Data.Configurations;
+
+internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> builder)
+    {
+        builder.Property(c => c.Title).HasMaxLength(200);
+        builder.Property(c => c.DefaultLanguage).HasMaxLength(32);
+        builder.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        // The conversation list: one person's, newest first.
+        builder.HasIndex(c => new { c.OwnerId, c.UpdatedAt });
+    }
+}
+
+internal sealed class SnippetConfiguration : IEntityTypeConfiguration<Snippet>
+{
+    public void Configure(EntityTypeBuilder<Snippet> builder)
+    {
+        builder.Property(s => s.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.Language).HasMaxLength(32);
+        builder.HasOne(s => s.Conversation).WithMany(c => c.Snippets).HasForeignKey(s => s.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(s => new { s.ConversationId, s.Sequence }).IsUnique();
+        builder.HasIndex(s => s.Language);
+    }
+}
+
+internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Execution>
+{
+    public void Configure(EntityTypeBuilder<Execution> builder)
+    {
+        builder.Property(e => e.Trigger).HasConversion<string>().HasMaxLength(32);
+        // Statuses are stored by their wire names, the one vocabulary of pages, API and CLI.
+        builder.Property(e => e.Status).HasConversion(WireNames.RunStatus).HasMaxLength(32);
+        builder.Property(e => e.SandboxLevel).HasConversion(WireNames.SandboxLevel).HasMaxLength(32);
+        builder.Ignore(e => e.IsRunning);
+        builder.HasOne(e => e.Snippet).WithMany(s => s.Executions).HasForeignKey(e => e.SnippetId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.SnippetId, e.StartedAt });
+        builder.HasIndex(e => e.StartedAt);
+        builder.HasIndex(e => new { e.Status, e.StartedAt });
+        // Finding runs cut off by a stop, at start-up.
+        builder.HasIndex(e => e.FinishedAt);
+    }
+}
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> builder)
+    {
+        builder.Property(t => t.Name).HasMaxLength(100);
+        builder.Property(t => t.Prefix).HasMaxLength(32);
+        builder.Property(t => t.Hash).HasMaxLength(32);
+        builder.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => t.Prefix).IsUnique();
+        builder.HasIndex(t => t.UserId);
+    }
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
+    {
+        builder.Property(a => a.Action).HasMaxLength(64);
+        builder.Property(a => a.Target).HasMaxLength(256);
+        builder.HasIndex(a => a.At);
+    }
+}

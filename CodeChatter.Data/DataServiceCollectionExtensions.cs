@@ -1,0 +1,43 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodeChatter.Data;
+
+/// <summary>Registers the database.</summary>
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>The assembly that holds the SQLite migrations (a project of its own, one per provider).</summary>
+    public const string SqliteMigrationsAssembly = "CodeChatter.Migrations.Sqlite";
+
+    /// <summary>
+    /// Adds <see cref="ChatDbContext"/> on SQLite: <c>ConnectionStrings:Default</c> when set, otherwise
+    /// <c>codechatter.db</c> in the data directory (<c>DataDirectory</c>, default <c>data/</c> beside the content root).
+    /// </summary>
+    public static IServiceCollection AddCodeChatterData(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var connectionString = ResolveConnectionString(configuration, contentRoot);
+        services.AddDbContext<ChatDbContext>(options => options.UseSqlite(
+            connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly)));
+        return services;
+    }
+
+    /// <summary>The data directory: keys, the default database.</summary>
+    public static string DataDirectory(IConfiguration configuration, string contentRoot) =>
+        Path.GetFullPath(configuration["DataDirectory"] ?? Path.Combine(contentRoot, "data"));
+
+    public static string ResolveConnectionString(IConfiguration configuration, string contentRoot)
+    {
+        var configured = configuration.GetConnectionString("Default");
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        var directory = DataDirectory(configuration, contentRoot);
+        Directory.CreateDirectory(directory);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "codechatter.db"),
+            // Waits for a writer instead of failing at once when two runs finish together.
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+}

@@ -1,0 +1,32 @@
+using CodeChatter.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodeChatter.Data;
+
+/// <summary>Brings the database up to date at start-up and records runs a previous stop cut off.</summary>
+public static class DatabaseInitializer
+{
+    /// <summary>
+    /// Applies migrations (fine for the single-instance SQLite default; a multi-instance deployment
+    /// would run them as a deployment step instead), switches SQLite to WAL so readers never wait for
+    /// the writer, and closes runs left in flight by a crash or kill as internal_error/"interrupted".
+    /// </summary>
+    public static async Task InitializeAsync(ChatDbContext db, CancellationToken cancellationToken = default)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        await CloseInterruptedRunsAsync(db, cancellationToken);
+    }
+
+    public static Task<int> CloseInterruptedRunsAsync(ChatDbContext db, CancellationToken cancellationToken = default)
+    {
+        var now = DateTime.UtcNow;
+        return db.Executions.Where(e => e.FinishedAt == null).ExecuteUpdateAsync(update => update
+            .SetProperty(e => e.FinishedAt, now)
+            .SetProperty(e => e.Status, Core.Execution.RunStatus.InternalError)
+            .SetProperty(e => e.Detail, Execution.InterruptedDetail), cancellationToken);
+    }
+}

@@ -1,0 +1,64 @@
+using CodeChatter.Core.Execution;
+
+namespace CodeChatter.Data.Entities;
+
+/// <summary>Why a run happened.</summary>
+public enum ExecutionTrigger
+{
+    Submit,
+    Rerun,
+    ConversationRerun,
+    Api,
+}
+
+/// <summary>
+/// The robot's reply: one run of a snippet. A row is written when the run starts (with
+/// <see cref="FinishedAt"/> null and the status <c>internal_error</c>/"interrupted"), and completed when it
+/// ends, so a run cut off by a server stop is never lost and already says what happened to it.
+/// </summary>
+public class Execution
+{
+    public const string InterruptedDetail = "interrupted";
+
+    public long Id { get; set; }
+    public long SnippetId { get; set; }
+    public Snippet? Snippet { get; set; }
+    public ExecutionTrigger Trigger { get; set; }
+    public DateTime StartedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>Null while the run is in flight.</summary>
+    public DateTime? FinishedAt { get; set; }
+
+    public RunStatus Status { get; set; } = RunStatus.InternalError;
+    public int? ExitCode { get; set; }
+    public int? Signal { get; set; }
+    public string Stdout { get; set; } = "";
+    public string Stderr { get; set; } = "";
+    public bool StdoutTruncated { get; set; }
+    public bool StderrTruncated { get; set; }
+    public long WallTimeMs { get; set; }
+    public long? CpuTimeMs { get; set; }
+    public long? PeakMemoryBytes { get; set; }
+    public SandboxLevel SandboxLevel { get; set; }
+    public string? Detail { get; set; } = InterruptedDetail;
+
+    public bool IsRunning => FinishedAt is null;
+
+    /// <summary>Copies a finished run's result into this row.</summary>
+    public void Complete(ExecutionResult result)
+    {
+        Status = result.Status;
+        ExitCode = result.ExitCode;
+        Signal = result.Signal;
+        Stdout = result.Stdout;
+        Stderr = result.Stderr;
+        StdoutTruncated = result.StdoutTruncated;
+        StderrTruncated = result.StderrTruncated;
+        WallTimeMs = result.WallTimeMs;
+        CpuTimeMs = result.CpuTimeMs;
+        PeakMemoryBytes = result.PeakMemoryBytes;
+        SandboxLevel = result.SandboxLevel;
+        Detail = result.Detail;
+        FinishedAt = DateTime.UtcNow;
+    }
+}
