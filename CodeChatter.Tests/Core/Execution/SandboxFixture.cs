@@ -1,0 +1,203 @@
+using System.ComponentModel.DataAnnotations;
+using CodeChatter.Core.Execution;
+using CodeChatter.Core.Execution.Sandbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CodeChatter.Tests.Core.Execution;
+
+/// <summary>
+/// The sandbox tests run one at a time and alone: the limits they check are timing-sensitive and the
+/// machine has few cores.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SandboxCollection : ICollectionFixture<SandboxFixture>
+{
+    public const string Name = "sandbox";
+}
+
+/// <summary>
+/// One real <see cref="SandboxedExecutor"/> configured from the Web project's own appsettings.json,
+/// plus the checks every sandbox test makes: its prerequisites are installed (a missing one fails the
+/// test with what to install, never skips it) and nothing of a run is left on the host afterwards.
+/// </summary>
+public sealed class SandboxFixture : IDisposable
+{
+    // A uid range of the tests' own: the executor SIGKILLs everything a slot uid owns after each run,
+    // so sharing the configured range with a server or another test run on this machine would let
+    // one kill the other's runs.
+    private const int TestSandboxUidBase = 61_500;
+
+    private static readonly Dictionary<string, string> Packages = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["python"] = "python3",
+        ["javascript"] = "nodejs",
+        ["bash"] = "bash",
+        ["c"] = "gcc",
+    };
+
+    public SandboxFixture()
+    {
+        Options = LoadWebOptions();
+        Options.SandboxUidBase = TestSandboxUidBase;
+        Options.RunDirectory = Path.Combine(Path.GetTempPath(), $"codechatter-test-runs-{Guid.NewGuid():N}");
+        Languages = new LanguageCatalog(new OptionsWrapper<ExecutionOptions>(Options));
+        Sandbox = SandboxEnvironment.Detect(Options.BubblewrapPath);
+        Executor = new SandboxedExecutor(
+            new OptionsWrapper<ExecutionOptions>(Options), Languages, Sandbox, NullLogger<SandboxedExecutor>.Instance);
+    }
+
+    public ExecutionOptions Options { get; }
+
+    public LanguageCatalog Languages { get; }
+
+    public SandboxEnvironment Sandbox { get; }
+
+    public SandboxedExecutor Executor { get; }
+
+    /// <summary>The host folder under which the executor makes one folder per run.</summary>
+    public string RunRoot => Options.RunDirectory!;
+
+    /// <summary>The Execution section of CodeChatter.Web/appsettings.json, bound and validated as at start-up.</summary>
+    public static ExecutionOptions LoadWebOptions()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "WebSettings", "appsettings.json");
+        var configuration = new ConfigurationBuilder().AddJsonFile(path, optional: false).Build();
+        var options = new ExecutionOptions();
+        configuration.GetSection(ExecutionOptions.SectionName).Bind(options);
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        return options;
+    }
+
+    /// <summary>Runs a snippet through the real sandbox after checking that everything it needs is installed.</summary>
+    public Task<ExecutionResult> RunAsync(
+        string language, string code, ExecutionLimits? limits = null, string stdin = "", Action<OutputChunk>? output = null,
+        CancellationToken cancellationToken = default)
+    {
+        RequireBubblewrap();
+        RequireLanguage(language);
+        return Executor.ExecuteAsync(new ExecutionRequest(language, code) { Stdin = stdin, Limits = limits }, output, cancellationToken);
+    }
+
+    public void RequireBubblewrap()
+    {
+        if (Sandbox.BubblewrapPath is null)
+        {
+            Assert.Fail($"bubblewrap is not installed at {Options.BubblewrapPath}: apt-get install bubblewrap");
+        }
+    }
+
+    public void RequireLanguage(string id)
+    {
+        var configured = Languages.All.FirstOrDefault(language => string.Equals(language.Id, id, StringComparison.OrdinalIgnoreCase));
+        if (configured is null) return; // an unknown language is a test of rejection
+        if (!configured.IsAvailable)
+        {
+            var package = Packages.GetValueOrDefault(id, id);
+            Assert.Fail($"the {id} language needs {configured.MissingTool}, which is not installed: apt-get install {package}");
+        }
+        // Compiled languages run their compile step through python3 inside the box.
+        if (configured.Definition.Compile.Length > 0 && !File.Exists("/usr/bin/python3"))
+        {
+            Assert.Fail($"the {id} language needs /usr/bin/python3 for its compile step: apt-get install python3");
+        }
+    }
+
+    public void RequireMemoryCgroup()
+    {
+        if (!Sandbox.HasMemoryCgroup)
+        {
+            Assert.Fail($"no usable memory cgroup ({Sandbox.CgroupDescription}): run the tests as root on a host with the " +
+                "cgroup v1 memory controller or a delegated cgroup v2 tree (`dotnet CodeChatter.Web.dll doctor` tells which)");
+        }
+    }
+
+    /// <summary>
+    /// Asserts that no run left anything behind: no process of any slot uid, no process or thread in a
+    /// run cgroup, no run folder on the host.
+    /// </summary>
+    public void AssertNothingLeftBehind()
+    {
+        var slotProcesses = Enumerable.Range(Options.SandboxUidBase, Options.MaxConcurrentRuns)
+            .SelectMany(uid => UidSlots.ProcessesOwnedBy(uid).Select(pid => $"uid {uid}: {Describe(pid)}"))
+            .ToArray();
+        Assert.True(slotProcesses.Length == 0, "processes of the sandbox uids remain: " + string.Join("; ", slotProcesses));
+
+        var inRunCgroups = TasksInRunCgroups();
+        Assert.True(inRunCgroups.Count == 0, "tasks remain in run cgroups: " + string.Join("; ", inRunCgroups));
+
+        var runFolders = Directory.Exists(RunRoot) ? Directory.GetFileSystemEntries(RunRoot) : [];
+        Assert.True(runFolders.Length == 0, "run folders remain on the host: " + string.Join(", ", runFolders));
+    }
+
+    /// <summary>
+    /// Every process or thread whose cgroup path contains <c>codechatter-runs</c> under this test
+    /// process's own cgroups. Runs of other servers on the machine live under other groups in at least
+    /// one hierarchy (here: memory) and are not ours to judge.
+    /// </summary>
+    public static IReadOnlyList<string> TasksInRunCgroups()
+    {
+        var own = ParseCgroups(File.ReadAllText("/proc/self/cgroup"));
+        var found = new List<string>();
+        foreach (var process in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(process), out var pid)) continue;
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories(Path.Combine(process, "task")))
+                {
+                    var text = File.ReadAllText(Path.Combine(task, "cgroup"));
+                    var inRuns = ParseCgroups(text)
+                        .Where(pair => pair.Value.Contains("/codechatter-runs", StringComparison.Ordinal))
+                        .ToArray();
+                    if (inRuns.Length == 0) continue;
+                    var underOurs = inRuns.All(pair =>
+                        own.TryGetValue(pair.Key, out var home)
+                        && pair.Value.StartsWith(home.TrimEnd('/') + "/codechatter-runs", StringComparison.Ordinal));
+                    if (underOurs)
+                    {
+                        found.Add($"{Describe(pid)} task {Path.GetFileName(task)} in {text.ReplaceLineEndings(" ").Trim()}");
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // It ended while we looked.
+            }
+        }
+        return found;
+    }
+
+    // "4:memory:/a/b" -> ["memory"] = "/a/b"
+    private static Dictionary<string, string> ParseCgroups(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(':', 3))
+            .Where(parts => parts.Length == 3)
+            .GroupBy(parts => parts[1])
+            .ToDictionary(group => group.Key, group => group.First()[2]);
+
+    private static string Describe(int pid)
+    {
+        try
+        {
+            return $"pid {pid} ({File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()})";
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return $"pid {pid}";
+        }
+    }
+
+    public void Dispose()
+    {
+        Executor.Dispose();
+        try
+        {
+            if (Directory.Exists(RunRoot)) Directory.Delete(RunRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
