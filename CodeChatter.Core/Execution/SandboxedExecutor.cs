@@ -25,6 +25,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private readonly string _runRoot;
     private readonly EffectiveLimits _defaultLimits;
     private readonly PrestartedSandboxPool? _pool;
+    private int _prestartedRuns;
 
     /// <summary>Creates the executor; detection of the machine's isolation is done by <paramref name="environment"/>.</summary>
     public SandboxedExecutor(
@@ -41,7 +42,9 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             ? languages.Available.Where(language => SandboxBootstrap.Supports(language.Definition)).Select(language => language.Id).ToArray()
             : [];
         // Waiting sandboxes hold a uid each, on top of the runs in flight.
-        _slots = new UidSlots(_options.SandboxUidBase, 2 * _options.MaxConcurrentRuns + prestarted.Length * _options.PrestartedSandboxesPerLanguage);
+        _slots = new UidSlots(
+            _options.SandboxUidBase, 2 * _options.MaxConcurrentRuns + prestarted.Length * _options.PrestartedSandboxesPerLanguage,
+            PrepareLockDirectory());
         if (prestarted.Length > 0)
         {
             _pool = new PrestartedSandboxPool(prestarted, _options.PrestartedSandboxesPerLanguage, StartWaitingAsync, logger);
@@ -53,6 +56,27 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
 
     /// <summary>Pre-started sandboxes waiting for a run now.</summary>
     public int WaitingSandboxCount => _pool?.WaitingCount ?? 0;
+
+    /// <summary>Runs served by a pre-started sandbox so far.</summary>
+    internal int PrestartedRunCount => _prestartedRuns;
+
+    /// <summary>The uid and host folder of each waiting sandbox (they legitimately exist between runs).</summary>
+    internal IReadOnlyList<(int Uid, string HostDirectory)> WaitingSandboxes =>
+        _pool?.Waiting.Select(sandbox => (sandbox.Uid, sandbox.HostDirectory)).ToArray() ?? [];
+
+    /// <summary>Whether the pool (if any) has every sandbox it keeps started and waiting.</summary>
+    internal bool IsPrestartPoolFull => _pool is null or { IsFull: true };
+
+    /// <summary>Waits until the pool has every sandbox it keeps started and waiting.</summary>
+    internal async Task WaitUntilPrestartedAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!IsPrestartPoolFull)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the pre-started sandbox pool did not fill up");
+            await Task.Delay(10);
+        }
+    }
 
     /// <inheritdoc />
     public async Task<ExecutionResult> ExecuteAsync(
@@ -71,6 +95,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             {
                 using (waiting)
                 {
+                    Interlocked.Increment(ref _prestartedRuns);
                     var handover = SandboxBootstrap.Handover(language.Definition, code, stdin, limits, _environment.RunningAsRoot);
                     return await waiting.RunAsync(handover, limits, Level, output, cancellationToken);
                 }
@@ -205,6 +230,18 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             throw new InvalidOperationException($"The run directory {root} is a symbolic link; refusing to use it.");
         }
         return root;
+    }
+
+    // Machine-wide, not per server: uid locks must be seen by every server and test run on the machine.
+    private static string PrepareLockDirectory()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"codechatter-uid-locks-{NativeMethods.GetEffectiveUserId()}");
+        Directory.CreateDirectory(directory, PrivateDirectoryMode);
+        if (new DirectoryInfo(directory).LinkTarget is not null)
+        {
+            throw new InvalidOperationException($"The lock directory {directory} is a symbolic link; refusing to use it.");
+        }
+        return directory;
     }
 
     private static void DeleteQuietly(string directory)

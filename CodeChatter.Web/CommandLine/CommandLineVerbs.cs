@@ -26,6 +26,8 @@ internal static class CommandLineVerbs
             // appsettings.json sits beside the dll; the current directory may be anywhere.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // One run per process: a pool of waiting sandboxes would only compete with it.
+        builder.Configuration.AddInMemoryCollection([new("Execution:PrestartedSandboxesPerLanguage", "0")]);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -5,6 +5,7 @@ namespace CodeChatter.Core.Execution.Sandbox;
 internal static partial class NativeMethods
 {
     public const int SigKill = 9;
+    public const int SigXcpu = 24;
 
     [DllImport("libc", SetLastError = true, EntryPoint = "kill")]
     private static extern int KillNative(int pid, int signal);

@@ -38,6 +38,12 @@ internal sealed class PrestartedSandboxPool : IDisposable
     /// <summary>Sandboxes waiting now, for all languages.</summary>
     public int WaitingCount => _waiting.Values.Sum(queue => queue.Count);
 
+    /// <summary>The sandboxes waiting now.</summary>
+    public IReadOnlyList<SandboxProcess> Waiting => _waiting.Values.SelectMany(queue => queue).ToArray();
+
+    /// <summary>Whether every language has its full count waiting and none is being started.</summary>
+    public bool IsFull => _waiting.Values.All(queue => queue.Count >= _perLanguage) && _starting.Values.All(count => count == 0);
+
     /// <summary>Takes a waiting sandbox for <paramref name="languageId"/>, if one is ready.</summary>
     public bool TryTake(string languageId, out SandboxProcess sandbox)
     {

@@ -38,6 +38,12 @@ internal sealed class SandboxProcess : IDisposable
 
     private enum StopReason { None, WallTime, CpuTime, OutputCap, StoppedByPerson }
 
+    /// <summary>The uid the box runs as (when the server is root).</summary>
+    public int Uid => _lease.Uid;
+
+    /// <summary>The host folder of this box; also the name of its cgroup.</summary>
+    public string HostDirectory => _hostDirectory;
+
     /// <summary>Whether the process is still alive and waiting for its hand-over.</summary>
     public bool IsWaiting => !_task.Task.IsCompleted && Volatile.Read(ref _handedOver) == 0;
 
@@ -159,8 +165,7 @@ internal sealed class SandboxProcess : IDisposable
         if (!ended) return result with { Detail = "the sandbox did not end after it was killed" };
 
         var exitCode = (await _task).ExitCode;
-        // The exit status of a signalled process reaches us as 128 + the signal number.
-        int? signal = exitCode is > 128 and <= 128 + 64 ? exitCode - 128 : null;
+        var signal = SignalFrom(exitCode, cpuMs);
         var status = Classify(exitCode, signal, cpuMs);
         return result with
         {
@@ -177,6 +182,23 @@ internal sealed class SandboxProcess : IDisposable
         return await Task.WhenAny(running, Task.Delay(EndGrace)) == running;
     }
 
+    /// <summary>
+    /// bubblewrap reports a child that died of signal N as exit code 128 + N, which a program can also
+    /// exit with. SIGKILL and SIGXCPU cannot come from inside (the box's pid 1 ignores signals sent from
+    /// its own namespace), so they count only with a cause we can see: our own stop, the memory
+    /// cgroup's OOM kill, or the CPU limit. Otherwise <c>sys.exit(137)</c> is just an exit code.
+    /// </summary>
+    private int? SignalFrom(int exitCode, long? cpuMs)
+    {
+        if (exitCode is <= 128 or > 128 + 64) return null;
+        var signal = exitCode - 128;
+        if (signal is not (NativeMethods.SigKill or NativeMethods.SigXcpu)) return signal;
+        var explained = Volatile.Read(ref _stopReason) != (int)StopReason.None
+            || _cgroup?.WasOutOfMemory() == true
+            || cpuMs >= _limits.CpuTimeMs;
+        return explained ? signal : null;
+    }
+
     private RunStatus Classify(int exitCode, int? signal, long? cpuMs)
     {
         switch ((StopReason)Volatile.Read(ref _stopReason))
@@ -190,11 +212,7 @@ internal sealed class SandboxProcess : IDisposable
                 return RunStatus.Killed;
         }
         if (_cgroup?.WasOutOfMemory() == true) return RunStatus.MemoryLimit;
-        const int sigXcpu = 24;
-        if (signal == sigXcpu || (signal == NativeMethods.SigKill && cpuMs >= _limits.CpuTimeMs))
-        {
-            return RunStatus.TimedOut;
-        }
+        if (signal is NativeMethods.SigKill or NativeMethods.SigXcpu && cpuMs >= _limits.CpuTimeMs) return RunStatus.TimedOut;
         if (signal is not null) return RunStatus.Killed;
         return exitCode == 0 ? RunStatus.Succeeded : RunStatus.Failed;
     }

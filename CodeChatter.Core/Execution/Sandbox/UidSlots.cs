@@ -1,31 +1,79 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 
 namespace CodeChatter.Core.Execution.Sandbox;
 
 /// <summary>
-/// Hands each concurrent run its own unused uid. As root, RLIMIT_NPROC does not apply and a user
-/// namespace maps back to root, so the sandbox drops to a uid of its own; giving each slot a distinct
-/// uid keeps one run's process count and leftovers from touching another's.
+/// Hands each sandbox its own unused uid. As root, RLIMIT_NPROC does not apply and a user namespace
+/// maps back to root, so the sandbox drops to a uid of its own; a distinct uid per sandbox keeps one
+/// run's process count and leftovers from touching another's. A uid is held with an exclusive lock
+/// file, so two servers (or test runs) on one machine never share one even with overlapping ranges:
+/// after each run everything the uid owns is killed, which must only ever hit that run.
 /// </summary>
 internal sealed class UidSlots
 {
-    private readonly ConcurrentBag<int> _free;
-    private readonly SemaphoreSlim _available;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(10);
 
-    public UidSlots(int firstUid, int count)
+    private readonly int _firstUid;
+    private readonly int _candidates;
+    private readonly string _lockDirectory;
+    private readonly SemaphoreSlim _available;
+    private readonly HashSet<int> _heldHere = [];
+
+    /// <param name="firstUid">The first uid of the range.</param>
+    /// <param name="count">How many sandboxes may hold a uid at once in this process.</param>
+    /// <param name="lockDirectory">Where the per-uid lock files live (shared by every server on the machine).</param>
+    public UidSlots(int firstUid, int count, string lockDirectory)
     {
-        _free = new ConcurrentBag<int>(Enumerable.Range(firstUid, count));
+        _firstUid = firstUid;
+        // Room to skip uids other processes hold without waiting.
+        _candidates = count * 4;
+        _lockDirectory = lockDirectory;
         _available = new SemaphoreSlim(count, count);
     }
 
     public async Task<Lease> AcquireAsync(CancellationToken cancellationToken)
     {
         await _available.WaitAsync(cancellationToken);
-        if (!_free.TryTake(out var uid)) throw new InvalidOperationException("uid slot accounting is broken");
-        return new Lease(this, uid);
+        try
+        {
+            while (true)
+            {
+                if (TryLockFreeUid() is { } lease) return lease;
+                await Task.Delay(RetryDelay, cancellationToken);
+            }
+        }
+        catch
+        {
+            _available.Release();
+            throw;
+        }
     }
 
-    public sealed class Lease(UidSlots owner, int uid) : IDisposable
+    private Lease? TryLockFreeUid()
+    {
+        for (var uid = _firstUid; uid < _firstUid + _candidates; uid++)
+        {
+            lock (_heldHere)
+            {
+                if (!_heldHere.Add(uid)) continue;
+            }
+            try
+            {
+                // FileShare.None takes an exclusive advisory lock (flock) that the kernel drops if we die.
+                var lockFile = new FileStream(
+                    Path.Combine(_lockDirectory, $"uid-{uid.ToString(CultureInfo.InvariantCulture)}.lock"),
+                    FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new Lease(this, uid, lockFile);
+            }
+            catch (IOException)
+            {
+                lock (_heldHere) _heldHere.Remove(uid);
+            }
+        }
+        return null;
+    }
+
+    public sealed class Lease(UidSlots owner, int uid, FileStream lockFile) : IDisposable
     {
         private int _released;
 
@@ -34,7 +82,8 @@ internal sealed class UidSlots
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) == 1) return;
-            owner._free.Add(uid);
+            lockFile.Dispose();
+            lock (owner._heldHere) owner._heldHere.Remove(uid);
             owner._available.Release();
         }
     }
@@ -58,7 +107,7 @@ internal sealed class UidSlots
     public static IReadOnlyList<int> ProcessesOwnedBy(int uid)
     {
         var owned = new List<int>();
-        var wanted = uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var wanted = uid.ToString(CultureInfo.InvariantCulture);
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid)) continue;

@@ -9,8 +9,16 @@ namespace CodeChatter.Tests.Core.Execution;
 /// as a real child process with the Web project's appsettings.json beside it.
 /// </summary>
 [Collection(SandboxCollection.Name)]
-public sealed class CommandLineVerbTests(SandboxFixture sandbox)
+public sealed class CommandLineVerbTests
 {
+    private readonly SandboxFixture sandbox;
+
+    public CommandLineVerbTests(SandboxFixture sandbox)
+    {
+        this.sandbox = sandbox;
+        sandbox.UsePrestarted = false;
+    }
+
     private static readonly string WebDll = Path.Combine(AppContext.BaseDirectory, "CodeChatter.Web.dll");
 
     // The child gets the tests' slot uids and a run folder of its own (environment variables override

@@ -37,15 +37,20 @@ public sealed class SandboxFixture : IDisposable
         ["c"] = "gcc",
     };
 
+    // Every uid the executors may hand out: slots are picked from a range a few times their count.
+    private const int SlotUidRange = 200;
+
     public SandboxFixture()
     {
-        Options = LoadWebOptions();
-        Options.SandboxUidBase = TestSandboxUidBase;
-        Options.RunDirectory = Path.Combine(Path.GetTempPath(), $"codechatter-test-runs-{Guid.NewGuid():N}");
+        Options = TestOptions(prestartedPerLanguage: 0);
         Languages = new LanguageCatalog(new OptionsWrapper<ExecutionOptions>(Options));
         Sandbox = SandboxEnvironment.Detect(Options.BubblewrapPath);
-        Executor = new SandboxedExecutor(
+        ColdExecutor = new SandboxedExecutor(
             new OptionsWrapper<ExecutionOptions>(Options), Languages, Sandbox, NullLogger<SandboxedExecutor>.Instance);
+        var prestartedOptions = TestOptions(prestartedPerLanguage: 2);
+        prestartedOptions.RunDirectory = Options.RunDirectory;
+        PrestartedExecutor = new SandboxedExecutor(
+            new OptionsWrapper<ExecutionOptions>(prestartedOptions), Languages, Sandbox, NullLogger<SandboxedExecutor>.Instance);
     }
 
     public ExecutionOptions Options { get; }
@@ -54,7 +59,28 @@ public sealed class SandboxFixture : IDisposable
 
     public SandboxEnvironment Sandbox { get; }
 
-    public SandboxedExecutor Executor { get; }
+    /// <summary>Starts every sandbox cold, at the moment of the run.</summary>
+    public SandboxedExecutor ColdExecutor { get; }
+
+    /// <summary>Serves runs from sandboxes started ahead of time (cold when none waits).</summary>
+    public SandboxedExecutor PrestartedExecutor { get; }
+
+    /// <summary>
+    /// Which start path the current test class exercises. The collection runs one test at a time, so
+    /// each test class sets it in its constructor.
+    /// </summary>
+    public bool UsePrestarted { get; set; }
+
+    public SandboxedExecutor Executor => UsePrestarted ? PrestartedExecutor : ColdExecutor;
+
+    private static ExecutionOptions TestOptions(int prestartedPerLanguage)
+    {
+        var options = LoadWebOptions();
+        options.SandboxUidBase = TestSandboxUidBase;
+        options.RunDirectory = Path.Combine(Path.GetTempPath(), $"codechatter-test-runs-{Guid.NewGuid():N}");
+        options.PrestartedSandboxesPerLanguage = prestartedPerLanguage;
+        return options;
+    }
 
     /// <summary>The host folder under which the executor makes one folder per run.</summary>
     public string RunRoot => Options.RunDirectory!;
@@ -70,14 +96,30 @@ public sealed class SandboxFixture : IDisposable
         return options;
     }
 
-    /// <summary>Runs a snippet through the real sandbox after checking that everything it needs is installed.</summary>
-    public Task<ExecutionResult> RunAsync(
+    /// <summary>
+    /// Runs a snippet through the real sandbox after checking that everything it needs is installed.
+    /// On the pre-started path it first lets the pool fill, and afterwards checks the run really was
+    /// served by a waiting sandbox.
+    /// </summary>
+    public async Task<ExecutionResult> RunAsync(
         string language, string code, ExecutionLimits? limits = null, string stdin = "", Action<OutputChunk>? output = null,
         CancellationToken cancellationToken = default)
     {
         RequireBubblewrap();
         RequireLanguage(language);
-        return Executor.ExecuteAsync(new ExecutionRequest(language, code) { Stdin = stdin, Limits = limits }, output, cancellationToken);
+        var request = new ExecutionRequest(language, code) { Stdin = stdin, Limits = limits };
+        if (!UsePrestarted) return await ColdExecutor.ExecuteAsync(request, output, cancellationToken);
+
+        await PrestartedExecutor.WaitUntilPrestartedAsync(TimeSpan.FromSeconds(20));
+        var before = PrestartedExecutor.PrestartedRunCount;
+        var result = await PrestartedExecutor.ExecuteAsync(request, output, cancellationToken);
+        var prestartable = Languages.TryGetAvailable(language, out var info) && !string.IsNullOrEmpty(info.Definition.Prestart);
+        if (prestartable && result.Status != RunStatus.Rejected && !cancellationToken.IsCancellationRequested)
+        {
+            // At least this run (or, when a test runs many at once, one of them) used a waiting sandbox.
+            Assert.True(PrestartedExecutor.PrestartedRunCount > before, "the run should have been served by a pre-started sandbox");
+        }
+        return result;
     }
 
     public void RequireBubblewrap()
@@ -117,18 +159,46 @@ public sealed class SandboxFixture : IDisposable
     /// Asserts that no run left anything behind: no process of any slot uid, no process or thread in a
     /// run cgroup, no run folder on the host.
     /// </summary>
+    /// <remarks>The sandboxes waiting in the pre-started pool are the only things allowed to exist.</remarks>
     public void AssertNothingLeftBehind()
     {
-        var slotProcesses = Enumerable.Range(Options.SandboxUidBase, Options.MaxConcurrentRuns)
+        var waiting = WaitingSandboxes();
+        var waitingUids = waiting.Select(box => box.Uid).ToHashSet();
+        var waitingFolders = waiting.Select(box => Path.GetFileName(box.HostDirectory)).ToHashSet();
+
+        var slotProcesses = Enumerable.Range(Options.SandboxUidBase, SlotUidRange)
+            .Where(uid => !waitingUids.Contains(uid))
             .SelectMany(uid => UidSlots.ProcessesOwnedBy(uid).Select(pid => $"uid {uid}: {Describe(pid)}"))
             .ToArray();
         Assert.True(slotProcesses.Length == 0, "processes of the sandbox uids remain: " + string.Join("; ", slotProcesses));
 
-        var inRunCgroups = TasksInRunCgroups();
-        Assert.True(inRunCgroups.Count == 0, "tasks remain in run cgroups: " + string.Join("; ", inRunCgroups));
+        var inRunCgroups = TasksInRunCgroups()
+            .Where(task => !waitingFolders.Any(folder => task.Contains(folder, StringComparison.Ordinal)))
+            .ToArray();
+        Assert.True(inRunCgroups.Length == 0, "tasks remain in run cgroups: " + string.Join("; ", inRunCgroups));
 
-        var runFolders = Directory.Exists(RunRoot) ? Directory.GetFileSystemEntries(RunRoot) : [];
+        var runFolders = Directory.Exists(RunRoot)
+            ? Directory.GetFileSystemEntries(RunRoot).Where(path => !waitingFolders.Contains(Path.GetFileName(path))).ToArray()
+            : [];
         Assert.True(runFolders.Length == 0, "run folders remain on the host: " + string.Join(", ", runFolders));
+    }
+
+    /// <summary>
+    /// The pre-started executor's waiting sandboxes, once the refill that follows every run has
+    /// finished, so that what exists besides them is exactly what a run left behind.
+    /// </summary>
+    public IReadOnlyList<(int Uid, string HostDirectory)> WaitingSandboxes()
+    {
+        Assert.True(SpinWait.SpinUntil(() => PrestartedExecutor.IsPrestartPoolFull, TimeSpan.FromSeconds(20)),
+            "the pre-started pool did not refill");
+        return PrestartedExecutor.WaitingSandboxes;
+    }
+
+    /// <summary>Like <see cref="TasksInRunCgroups"/>, without the pre-started executor's waiting sandboxes.</summary>
+    public IReadOnlyList<string> TasksInRunCgroupsExceptWaiting()
+    {
+        var waitingFolders = WaitingSandboxes().Select(box => Path.GetFileName(box.HostDirectory)).ToArray();
+        return TasksInRunCgroups().Where(task => !waitingFolders.Any(folder => task.Contains(folder, StringComparison.Ordinal))).ToArray();
     }
 
     /// <summary>
@@ -191,7 +261,8 @@ public sealed class SandboxFixture : IDisposable
 
     public void Dispose()
     {
-        Executor.Dispose();
+        ColdExecutor.Dispose();
+        PrestartedExecutor.Dispose();
         try
         {
             if (Directory.Exists(RunRoot)) Directory.Delete(RunRoot, recursive: true);

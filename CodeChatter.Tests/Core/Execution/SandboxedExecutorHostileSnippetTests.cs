@@ -11,9 +11,17 @@ namespace CodeChatter.Tests.Core.Execution;
 /// Snippets that try to hurt the server or see what they should not. Each must end by a limit, and
 /// afterwards nothing of the run may remain on the host. Limits are kept small so each takes a second or two.
 /// </summary>
-[Collection(SandboxCollection.Name)]
-public sealed class SandboxedExecutorHostileSnippetTests(SandboxFixture sandbox)
+/// <remarks>Runs twice: once on cold sandboxes, once on pre-started ones (same isolation, same limits).</remarks>
+public abstract class SandboxedExecutorHostileSnippetTests
 {
+    private readonly SandboxFixture sandbox;
+
+    protected SandboxedExecutorHostileSnippetTests(SandboxFixture sandbox, bool prestarted)
+    {
+        this.sandbox = sandbox;
+        sandbox.UsePrestarted = prestarted;
+    }
+
     private const long MiB = 1024 * 1024;
 
     [Fact]
@@ -422,7 +430,7 @@ public sealed class SandboxedExecutorHostileSnippetTests(SandboxFixture sandbox)
         Assert.Equal("parent done\n", result.Stdout);
         Assert.True(result.WallTimeMs < 3000, $"the run waited for its daemon: {result.WallTimeMs} ms");
         sandbox.AssertNothingLeftBehind();
-        Assert.Empty(SandboxFixture.TasksInRunCgroups());
+        Assert.Empty(sandbox.TasksInRunCgroupsExceptWaiting());
     }
 
     [Fact]
@@ -460,7 +468,10 @@ public sealed class SandboxedExecutorHostileSnippetTests(SandboxFixture sandbox)
             // Assert: inside the box the links lead to the box's own read-only /etc and private /tmp;
             // the host never sees them.
             Assert.True(result.Status == RunStatus.Succeeded, $"{result.Status}: {result.Stderr}");
-            Assert.Equal("main.py EPERM\npasswd EROFS\nwrote through app.db\n", result.Stdout);
+            // A cold box gets main.py as a read-only bind from the host; a pre-started one wrote it itself
+            // into its private tmpfs, so replacing it there touches nothing outside.
+            var mainPy = sandbox.UsePrestarted ? "replaced main.py" : "main.py EPERM";
+            Assert.Equal($"{mainPy}\npasswd EROFS\nwrote through app.db\n", result.Stdout);
             Assert.Equal(passwdBefore, Fingerprint("/etc/passwd"));
             Assert.Equal(databaseBefore, Fingerprint(database));
             sandbox.AssertNothingLeftBehind();
@@ -477,3 +488,9 @@ public sealed class SandboxedExecutorHostileSnippetTests(SandboxFixture sandbox)
         return $"{Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)))} {info.Length} {info.LastWriteTimeUtc:O} {File.GetUnixFileMode(path)}";
     }
 }
+
+[Collection(SandboxCollection.Name)]
+public sealed class ColdStartSandboxedExecutorHostileSnippetTests(SandboxFixture sandbox) : SandboxedExecutorHostileSnippetTests(sandbox, prestarted: false);
+
+[Collection(SandboxCollection.Name)]
+public sealed class PrestartedSandboxedExecutorHostileSnippetTests(SandboxFixture sandbox) : SandboxedExecutorHostileSnippetTests(sandbox, prestarted: true);

@@ -6,9 +6,17 @@ using CodeChatter.Core.Execution;
 namespace CodeChatter.Tests.Core.Execution;
 
 /// <summary>What well-behaved snippets get back: their output, exit codes and errors, exactly.</summary>
-[Collection(SandboxCollection.Name)]
-public sealed class SandboxedExecutorTests(SandboxFixture sandbox)
+/// <remarks>Runs twice: once on cold sandboxes, once on pre-started ones (same isolation, same limits).</remarks>
+public abstract class SandboxedExecutorTests
 {
+    private readonly SandboxFixture sandbox;
+
+    protected SandboxedExecutorTests(SandboxFixture sandbox, bool prestarted)
+    {
+        this.sandbox = sandbox;
+        sandbox.UsePrestarted = prestarted;
+    }
+
     [Fact]
     public async Task A_snippet_prints_to_stdout()
     {
@@ -54,6 +62,21 @@ public sealed class SandboxedExecutorTests(SandboxFixture sandbox)
     {
         // Act
         var result = await sandbox.RunAsync(language, code);
+
+        // Assert
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Null(result.Signal);
+        sandbox.AssertNothingLeftBehind();
+    }
+
+    [Theory]
+    [InlineData(137)]
+    [InlineData(152)]
+    public async Task Exiting_with_a_code_that_looks_like_a_kill_is_reported_as_that_exit_code(int exitCode)
+    {
+        // Act: 137 and 152 are what bubblewrap reports for SIGKILL and SIGXCPU.
+        var result = await sandbox.RunAsync("python", $"import sys; sys.exit({exitCode})");
 
         // Assert
         Assert.Equal(RunStatus.Failed, result.Status);
@@ -271,7 +294,7 @@ public sealed class SandboxedExecutorTests(SandboxFixture sandbox)
         var fields = result.Stdout.Split(' ', 5);
         if (sandbox.Sandbox.RunningAsRoot)
         {
-            Assert.InRange(int.Parse(fields[0]), sandbox.Options.SandboxUidBase, sandbox.Options.SandboxUidBase + sandbox.Options.MaxConcurrentRuns - 1);
+            Assert.InRange(int.Parse(fields[0]), sandbox.Options.SandboxUidBase, sandbox.Options.SandboxUidBase + 199);
             Assert.Equal(fields[0], fields[1]);
             Assert.Equal(fields[0], fields[2]);
         }
@@ -381,3 +404,9 @@ public sealed class SandboxedExecutorTests(SandboxFixture sandbox)
             .Aggregate(new StringBuilder(), (text, chunk) => text.Append(chunk.Text))
             .ToString();
 }
+
+[Collection(SandboxCollection.Name)]
+public sealed class ColdStartSandboxedExecutorTests(SandboxFixture sandbox) : SandboxedExecutorTests(sandbox, prestarted: false);
+
+[Collection(SandboxCollection.Name)]
+public sealed class PrestartedSandboxedExecutorTests(SandboxFixture sandbox) : SandboxedExecutorTests(sandbox, prestarted: true);

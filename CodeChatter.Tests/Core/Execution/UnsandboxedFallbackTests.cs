@@ -31,7 +31,7 @@ public sealed class UnsandboxedFallbackTests(SandboxFixture sandbox)
             Assert.Equal("1\n", result.Stdout);
             Assert.Equal(SandboxLevel.Unsandboxed, result.SandboxLevel);
             Assert.Empty(Directory.GetFileSystemEntries(options.RunDirectory));
-            Assert.Empty(SandboxFixture.TasksInRunCgroups());
+            Assert.Empty(sandbox.TasksInRunCgroupsExceptWaiting());
         }
         finally
         {
