@@ -21,7 +21,7 @@ public sealed class ChatAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>An app on the data directory of an earlier one: a restart. Only the first one deletes it.</summary>
-    public ChatAppFactory(string? directory)
+    internal ChatAppFactory(string? directory)
     {
         _ownsDirectory = directory is null;
         _directory = directory ?? Directory.CreateTempSubdirectory("codechatter-tests-").FullName;
