@@ -1,3 +1,4 @@
+using CodeChatter.Core.Chat;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CodeChatter.Data;
 
-/// <summary>Registers the database.</summary>
+/// <summary>Registers the database and the run store on it.</summary>
 public static class DataServiceCollectionExtensions
 {
     /// <summary>The assembly that holds the SQLite migrations (a project of its own, one per provider).</summary>
@@ -20,6 +21,7 @@ public static class DataServiceCollectionExtensions
         var connectionString = ResolveConnectionString(configuration, contentRoot);
         services.AddDbContext<ChatDbContext>(options => options.UseSqlite(
             connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly)));
+        services.AddScoped<IRunStore, EfRunStore>();
         return services;
     }
 

@@ -1,6 +1,9 @@
 using CodeChatter.Core;
+using CodeChatter.Core.Chat;
+using CodeChatter.Data;
 using CodeChatter.Web;
 using CodeChatter.Web.CommandLine;
+using CodeChatter.Web.Identity;
 
 if (CommandLineVerbs.IsVerb(args))
 {
@@ -9,17 +12,25 @@ if (CommandLineVerbs.IsVerb(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddCodeChatterCore(builder.Configuration);
+builder.Services.AddCodeChatterChat();
+builder.Services.AddCodeChatterData(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddCodeChatterIdentity(builder.Configuration, builder.Environment);
+builder.Services.AddCodeChatterPages();
 builder.Services.AddSandboxStartupCheck(builder.Environment);
-builder.Services.AddRazorPages();
 
 var app = builder.Build();
+
+await app.InitializeDatabaseAsync();
 
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error");
 }
 
+app.UseSecurityHeaders();
+app.UseStatusCodePages();
 app.UseRouting();
+app.UseAuthentication();
 app.UseAuthorization();
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();

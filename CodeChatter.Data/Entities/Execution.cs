@@ -1,15 +1,7 @@
+using CodeChatter.Core.Chat;
 using CodeChatter.Core.Execution;
 
 namespace CodeChatter.Data.Entities;
-
-/// <summary>Why a run happened.</summary>
-public enum ExecutionTrigger
-{
-    Submit,
-    Rerun,
-    ConversationRerun,
-    Api,
-}
 
 /// <summary>
 /// The robot's reply: one run of a snippet. A row is written when the run starts (with

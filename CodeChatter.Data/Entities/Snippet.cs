@@ -1,11 +1,6 @@
-namespace CodeChatter.Data.Entities;
+using CodeChatter.Core.Chat;
 
-/// <summary>What a message is: code to run, or a Markdown note that is only shown.</summary>
-public enum SnippetKind
-{
-    Code,
-    Note,
-}
+namespace CodeChatter.Data.Entities;
 
 /// <summary>A person's message in a conversation.</summary>
 public class Snippet

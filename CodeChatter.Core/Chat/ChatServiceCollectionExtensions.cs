@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CodeChatter.Core.Chat;
+
+/// <summary>Registers the chat services. An <see cref="IRunStore"/> comes from the data layer.</summary>
+public static class ChatServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="RunService"/> and, unless one is registered, an admission that admits every run.</summary>
+    public static IServiceCollection AddCodeChatterChat(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IRunAdmission, AdmitEveryRun>();
+        services.AddScoped<RunService>();
+        return services;
+    }
+}

@@ -1,0 +1,108 @@
+using CodeChatter.Core.Chat;
+using CodeChatter.Core.Execution;
+using CodeChatter.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodeChatter.Data;
+
+/// <summary>Keeps snippets and runs in <see cref="ChatDbContext"/>; every lookup goes through <see cref="OwnershipQueries"/>.</summary>
+public sealed class EfRunStore(ChatDbContext db) : IRunStore
+{
+    private const int TitleLength = 60;
+
+    /// <inheritdoc />
+    public async Task<StoredMessage?> AddMessageAsync(NewMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var now = DateTime.UtcNow;
+        // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here, so two messages sent to one
+        // conversation at once cannot both read the same highest Sequence.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        Conversation? conversation;
+        var sequence = 1;
+        if (message.ConversationId is { } conversationId)
+        {
+            conversation = await db.Conversations.OwnedBy(message.UserId).SingleOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+            if (conversation is null) return null;
+            sequence = 1 + (await db.Snippets.Where(s => s.ConversationId == conversationId).MaxAsync(s => (int?)s.Sequence, cancellationToken) ?? 0);
+        }
+        else
+        {
+            conversation = new Conversation
+            {
+                OwnerId = message.UserId,
+                Title = string.IsNullOrWhiteSpace(message.Title) ? TitleFrom(message.Text) : Truncate(message.Title.Trim(), 200),
+                DefaultLanguage = message.Kind == SnippetKind.Code ? message.Language : "python",
+                CreatedAt = now,
+            };
+            db.Conversations.Add(conversation);
+        }
+        conversation.UpdatedAt = now;
+        if (message.Kind == SnippetKind.Code) conversation.DefaultLanguage = message.Language;
+
+        var snippet = new Snippet
+        {
+            Conversation = conversation, Sequence = sequence, Kind = message.Kind, Language = message.Language,
+            Code = message.Text, Stdin = message.Stdin, CreatedAt = now,
+        };
+        db.Snippets.Add(snippet);
+        Execution? execution = null;
+        if (message.Kind == SnippetKind.Code)
+        {
+            execution = new Execution { Snippet = snippet, Trigger = message.Trigger, StartedAt = now };
+            db.Executions.Add(execution);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new StoredMessage(conversation.Id, snippet.Id, execution?.Id);
+    }
+
+    /// <inheritdoc />
+    public async Task<StartedRun?> StartRerunAsync(string userId, long snippetId, ExecutionTrigger trigger, CancellationToken cancellationToken = default)
+    {
+        var snippet = await db.Snippets.OwnedBy(userId)
+            .Include(s => s.Conversation)
+            .SingleOrDefaultAsync(s => s.Id == snippetId && s.Kind == SnippetKind.Code, cancellationToken);
+        if (snippet is null) return null;
+        var previous = await db.Executions
+            .Where(e => e.SnippetId == snippetId && e.FinishedAt != null)
+            .OrderByDescending(e => e.Id)
+            .Select(e => new RunOutput(e.Status, e.Stdout, e.Stderr))
+            .FirstOrDefaultAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        var execution = new Execution { SnippetId = snippet.Id, Trigger = trigger, StartedAt = now };
+        db.Executions.Add(execution);
+        snippet.Conversation!.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        var request = new ExecutionRequest(snippet.Language, snippet.Code) { Stdin = snippet.Stdin };
+        return new StartedRun(snippet.ConversationId, snippet.Id, execution.Id, request, previous);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>?> GetCodeSnippetIdsAsync(string userId, long conversationId, CancellationToken cancellationToken = default)
+    {
+        if (!await db.Conversations.OwnedBy(userId).AnyAsync(c => c.Id == conversationId, cancellationToken)) return null;
+        return await db.Snippets
+            .Where(s => s.ConversationId == conversationId && s.Kind == SnippetKind.Code)
+            .OrderBy(s => s.Sequence)
+            .Select(s => s.Id)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default)
+    {
+        var execution = await db.Executions.SingleAsync(e => e.Id == executionId, cancellationToken);
+        execution.Complete(result);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>A title from the first non-blank line of a message.</summary>
+    public static string TitleFrom(string text)
+    {
+        var line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+        return line is null ? "Untitled" : Truncate(line, TitleLength);
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+}

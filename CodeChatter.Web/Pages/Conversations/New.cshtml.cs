@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+using CodeChatter.Core.Chat;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CodeChatter.Web.Pages.Conversations;
+
+/// <summary>Starts a conversation with its first snippet, which runs at once.</summary>
+public class NewModel(RunService runs) : PageModel
+{
+    [BindProperty]
+    public RunInput Input { get; set; } = new() { Language = "python" };
+
+    [BindProperty]
+    [Display(Name = "Title (optional)")]
+    [StringLength(200)]
+    public string? Title { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        foreach (var (field, message) in runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin))
+        {
+            ModelState.AddModelError(field == "Text" ? "Input.Code" : $"Input.{field}", message);
+        }
+        if (!ModelState.IsValid) return Page();
+
+        var outcome = await runs.SubmitAsync(new NewMessage(
+            User.UserId(), null, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit) { Title = Title });
+        // A new conversation is always the person's own.
+        var stored = outcome!.Stored;
+        return RedirectToPage("/Conversations/Chat", null, new { id = stored.ConversationId }, $"execution-{stored.ExecutionId}");
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CodeChatter.Web.Pages.Conversations;
+
+/// <summary>
+/// The compose form's fields. Nullable on purpose: the run service checks them (one set of rules for
+/// pages and API) and the page maps its answers onto these fields.
+/// </summary>
+public sealed class RunInput
+{
+    [Display(Name = "Language")]
+    public string? Language { get; set; }
+
+    [Display(Name = "Code")]
+    public string? Code { get; set; }
+
+    [Display(Name = "Standard input (optional)")]
+    public string? Stdin { get; set; }
+}
+
+/// <summary>The note form's field.</summary>
+public sealed class NoteInput
+{
+    [Display(Name = "Note (Markdown)")]
+    public string? Text { get; set; }
+}

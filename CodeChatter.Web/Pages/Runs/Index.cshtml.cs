@@ -1,0 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+using CodeChatter.Core.Execution;
+using CodeChatter.Data;
+using CodeChatter.Web.Pages.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodeChatter.Web.Pages.Runs;
+
+/// <summary>Every run of the person's, across conversations, newest first, with filters.</summary>
+public class IndexModel(ChatDbContext db) : PageModel
+{
+    private const int PageSize = 25;
+
+    [BindProperty(SupportsGet = true)]
+    public FilterModel Filter { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public int PageNumber { get; set; } = 1;
+
+    public IReadOnlyList<RunRow> Runs { get; private set; } = [];
+
+    public IReadOnlyList<string> Languages { get; private set; } = [];
+
+    public Paging Paging { get; private set; } = Paging.For(1, PageSize, 0);
+
+    public class FilterModel
+    {
+        [Display(Name = "Status")]
+        public string? Status { get; set; }
+
+        [Display(Name = "Language")]
+        public string? Language { get; set; }
+
+        [Display(Name = "Code contains")]
+        public string? Text { get; set; }
+
+        [Display(Name = "From")]
+        [DataType(DataType.Date)]
+        public DateOnly? From { get; set; }
+
+        [Display(Name = "To")]
+        [DataType(DataType.Date)]
+        public DateOnly? To { get; set; }
+    }
+
+    public sealed record RunRow(
+        long ExecutionId, long ConversationId, string ConversationTitle, int Sequence, string Language, string Code,
+        RunStatus Status, bool Running, DateTime StartedAt, long WallTimeMs);
+
+    public async Task OnGetAsync()
+    {
+        var userId = User.UserId();
+        var runs = db.Executions.OwnedBy(userId);
+        if (RunStatusNames.TryParse(Filter.Status, out var status))
+        {
+            runs = runs.Where(e => e.Status == status && e.FinishedAt != null);
+        }
+        if (!string.IsNullOrWhiteSpace(Filter.Language))
+        {
+            runs = runs.Where(e => e.Snippet!.Language == Filter.Language);
+        }
+        if (!string.IsNullOrWhiteSpace(Filter.Text))
+        {
+            runs = runs.Where(e => e.Snippet!.Code.Contains(Filter.Text));
+        }
+        if (Filter.From is { } from)
+        {
+            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            runs = runs.Where(e => e.StartedAt >= start);
+        }
+        if (Filter.To is { } to)
+        {
+            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            runs = runs.Where(e => e.StartedAt < end);
+        }
+
+        Paging = Paging.For(PageNumber, PageSize, await runs.CountAsync());
+        Runs = await runs
+            .OrderByDescending(e => e.Id)
+            .Skip(Paging.Skip).Take(PageSize)
+            .Select(e => new RunRow(
+                e.Id, e.Snippet!.ConversationId, e.Snippet.Conversation!.Title, e.Snippet.Sequence, e.Snippet.Language,
+                e.Snippet.Code.Substring(0, 200), e.Status, e.FinishedAt == null, e.StartedAt, e.WallTimeMs))
+            .ToListAsync();
+        Languages = await db.Snippets.OwnedBy(userId).Where(s => s.Kind == Core.Chat.SnippetKind.Code)
+            .Select(s => s.Language).Distinct().OrderBy(l => l).ToListAsync();
+    }
+}

@@ -1,0 +1,25 @@
+using CodeChatter.Web.Identity;
+using CodeChatter.Web.Rendering;
+
+namespace CodeChatter.Web;
+
+/// <summary>The Razor Pages and who may see them, declared once here rather than on each page.</summary>
+public static class PagesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Every page needs a signed-in person except the landing and error pages; the admin area needs the
+    /// Admin policy. Identity's own pages (area "Identity") declare their own rules.
+    /// </summary>
+    public static IServiceCollection AddCodeChatterPages(this IServiceCollection services)
+    {
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/");
+            options.Conventions.AllowAnonymousToPage("/Index");
+            options.Conventions.AllowAnonymousToPage("/Error");
+            options.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.Admin);
+        });
+        services.AddSingleton<MarkdownRenderer>();
+        return services;
+    }
+}
