@@ -56,7 +56,8 @@ public abstract class SandboxedExecutorHostileSnippetTests
         Assert.Equal(RunStatus.TimedOut, result.Status);
         Assert.Contains("wall-clock", result.Detail);
         Assert.Equal("before the sleep\n", result.Stdout);
-        Assert.InRange(result.WallTimeMs, 1000, 1500);
+        // Upper bound with room for a loaded machine; far below the 1000 s the snippet asked for.
+        Assert.InRange(result.WallTimeMs, 1000, 3000);
         sandbox.AssertNothingLeftBehind();
     }
 

@@ -308,9 +308,15 @@ public abstract class SandboxedExecutorTests
     {
         // Arrange
         using var stop = new CancellationTokenSource();
+        var printed = new StringBuilder();
+        // Unbuffered print() writes the text and its newline separately: wait for the whole line.
         void CancelOnceStarted(OutputChunk chunk)
         {
-            if (chunk.Text.Contains("started", StringComparison.Ordinal)) stop.Cancel();
+            lock (printed)
+            {
+                printed.Append(chunk.Text);
+                if (printed.ToString().Contains("started\n", StringComparison.Ordinal)) stop.Cancel();
+            }
         }
 
         // Act
