@@ -20,6 +20,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(provider => SandboxEnvironment.Detect(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.BubblewrapPath));
         services.AddSingleton<ICodeExecutor, SandboxedExecutor>();
         services.AddSingleton<SandboxDoctor>();
+        services.AddSingleton<Scheduling.FairRunQueue>();
         return services;
     }
 }

@@ -66,6 +66,13 @@ public sealed class ExecutionOptions
     public int QueueCapacity { get; set; } = 64;
 
     /// <summary>
+    /// Sandboxes kept started and waiting for code, per language that supports it (0 turns this off).
+    /// Each serves exactly one run and is replaced in the background.
+    /// </summary>
+    [Range(0, 64)]
+    public int PrestartedSandboxesPerLanguage { get; set; } = 2;
+
+    /// <summary>
     /// First of the unused uids the sandbox switches to when the server runs as root; slot N uses
     /// <c>SandboxUidBase + N</c>, so concurrent runs never share a uid.
     /// </summary>

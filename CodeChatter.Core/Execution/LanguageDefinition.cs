@@ -22,6 +22,13 @@ public sealed class LanguageDefinition
     public string EditorMode { get; set; } = "";
 
     /// <summary>
+    /// How sandboxes for this language may be started ahead of time: <c>python</c> (the interpreter
+    /// waits and runs the snippet in-process), <c>exec</c> (a waiting bootstrap execs the run command)
+    /// or empty (always a cold start; compiled languages).
+    /// </summary>
+    public string Prestart { get; set; } = "";
+
+    /// <summary>
     /// Whether a per-process address-space limit may be applied when no memory cgroup is available.
     /// False for runtimes that reserve large virtual ranges up front (Node's V8).
     /// </summary>

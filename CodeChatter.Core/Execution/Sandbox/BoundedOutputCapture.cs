@@ -7,13 +7,16 @@ namespace CodeChatter.Core.Execution.Sandbox;
 /// the moment the cap is reached so the run can be stopped. Reading goes on (and is discarded) after
 /// the cap so a writer never blocks on a full pipe while it is being killed.
 /// </summary>
-internal sealed class BoundedOutputCapture(OutputStream stream, int cap, Action<OutputChunk>? listener, Action onCapReached)
+internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, Action onCapReached)
 {
     private readonly MemoryStream _kept = new();
     // A stateful decoder so a multi-byte character split across reads is not mangled; the live
     // chunks therefore add up to exactly the stored text.
     private readonly Decoder _decoder = new UTF8Encoding(false, false).GetDecoder();
     private readonly StringBuilder _text = new();
+
+    /// <summary>Receives live output; set at hand-over, before the program can print anything.</summary>
+    public Action<OutputChunk>? Listener { get; set; }
 
     public bool Truncated { get; private set; }
 
@@ -26,7 +29,7 @@ internal sealed class BoundedOutputCapture(OutputStream stream, int cap, Action<
         while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
         {
             if (Truncated) continue;
-            var room = cap - (int)_kept.Length;
+            var room = cap() - (int)_kept.Length;
             var keep = Math.Min(room, read);
             if (keep > 0)
             {
@@ -50,6 +53,6 @@ internal sealed class BoundedOutputCapture(OutputStream stream, int cap, Action<
         if (count == 0) return;
         var text = new string(chars, 0, count);
         _text.Append(text);
-        listener?.Invoke(new OutputChunk(stream, text));
+        Listener?.Invoke(new OutputChunk(stream, text));
     }
 }

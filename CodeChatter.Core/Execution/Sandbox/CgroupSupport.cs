@@ -79,6 +79,9 @@ internal abstract class RunCgroup : IDisposable
     /// <summary>Moves an already started process in (v2, where threads cannot be placed alone).</summary>
     public abstract void AddProcess(int pid);
 
+    /// <summary>Lowers the memory and process limits for the run a pre-started sandbox is handed.</summary>
+    public abstract void Tighten(long memoryBytes, int maxProcesses);
+
     public abstract long? CpuTimeMs();
     public abstract long? PeakMemoryBytes();
     public abstract bool WasOutOfMemory();

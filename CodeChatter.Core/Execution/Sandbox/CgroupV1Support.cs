@@ -69,11 +69,11 @@ internal sealed class CgroupV1Support : CgroupSupport
             {
                 File.WriteAllText(Path.Combine(pids, "pids.max"), maxProcesses.ToString(CultureInfo.InvariantCulture));
             }
-            return new Run(groups, _homes);
+            return new Run(groups, _homes, memoryBytes, maxProcesses);
         }
         catch
         {
-            new Run(groups, _homes).Dispose();
+            new Run(groups, _homes, memoryBytes, maxProcesses).Dispose();
             throw;
         }
     }
@@ -95,8 +95,25 @@ internal sealed class CgroupV1Support : CgroupSupport
         return null;
     }
 
-    private sealed class Run(Dictionary<string, string> groups, Dictionary<string, string> homes) : RunCgroup
+    private sealed class Run(Dictionary<string, string> groups, Dictionary<string, string> homes, long memoryBytes, int maxProcesses) : RunCgroup
     {
+        public override void Tighten(long newMemoryBytes, int newMaxProcesses)
+        {
+            if (newMemoryBytes < memoryBytes && groups.TryGetValue("memory", out var memory))
+            {
+                // Memory first: the memory+swap limit may never be below the memory limit.
+                Write(Path.Combine(memory, "memory.limit_in_bytes"), newMemoryBytes.ToString(CultureInfo.InvariantCulture));
+                var swapLimit = Path.Combine(memory, "memory.memsw.limit_in_bytes");
+                if (File.Exists(swapLimit)) Write(swapLimit, newMemoryBytes.ToString(CultureInfo.InvariantCulture));
+                memoryBytes = newMemoryBytes;
+            }
+            if (newMaxProcesses < maxProcesses && groups.TryGetValue("pids", out var pids))
+            {
+                Write(Path.Combine(pids, "pids.max"), newMaxProcesses.ToString(CultureInfo.InvariantCulture));
+                maxProcesses = newMaxProcesses;
+            }
+        }
+
         public override void JoinCurrentThread() => MoveThread(groups);
 
         // Threads the runtime happened to create while the launcher was inside (thread-pool injection)

@@ -57,7 +57,7 @@ internal sealed class CgroupV2Support : CgroupSupport
     {
         var path = Path.Combine(_home, "run-" + name);
         Directory.CreateDirectory(path);
-        var run = new Run(path);
+        var run = new Run(path, memoryBytes, maxProcesses);
         try
         {
             if (HasMemory)
@@ -76,8 +76,22 @@ internal sealed class CgroupV2Support : CgroupSupport
         }
     }
 
-    private sealed class Run(string path) : RunCgroup
+    private sealed class Run(string path, long memoryBytes, int maxProcesses) : RunCgroup
     {
+        public override void Tighten(long newMemoryBytes, int newMaxProcesses)
+        {
+            if (newMemoryBytes < memoryBytes && File.Exists(Path.Combine(path, "memory.max")))
+            {
+                Write(Path.Combine(path, "memory.max"), newMemoryBytes.ToString(CultureInfo.InvariantCulture));
+                memoryBytes = newMemoryBytes;
+            }
+            if (newMaxProcesses < maxProcesses && File.Exists(Path.Combine(path, "pids.max")))
+            {
+                Write(Path.Combine(path, "pids.max"), newMaxProcesses.ToString(CultureInfo.InvariantCulture));
+                maxProcesses = newMaxProcesses;
+            }
+        }
+
         public override void JoinCurrentThread() { }
         public override void LeaveCurrentThread() { }
 

@@ -68,9 +68,15 @@ internal static class SandboxCommandLine
     }
 
     /// <summary>The full argv for a bubblewrap run.</summary>
+    /// <param name="bubblewrapPath">The bwrap binary.</param>
+    /// <param name="snippet">The host file holding the code and its name in the box; null for a pre-started box, which receives its code on stdin.</param>
+    /// <param name="program">The argv to run inside the box.</param>
+    /// <param name="limits">The run's limits.</param>
+    /// <param name="slotUid">The uid to drop to (server runs as root), or null.</param>
+    /// <param name="addressSpaceBytes">RLIMIT_AS, or null.</param>
     public static IReadOnlyList<string> Bubblewrap(
-        string bubblewrapPath, string hostSnippetFile, LanguageDefinition language, EffectiveLimits limits,
-        int? slotUid, bool limitProcesses, long? addressSpaceBytes)
+        string bubblewrapPath, (string HostPath, string FileName)? snippet, IReadOnlyList<string> program,
+        EffectiveLimits limits, int? slotUid, long? addressSpaceBytes)
     {
         var scratchSize = limits.ScratchSpaceBytes.ToString(CultureInfo.InvariantCulture);
         var arguments = new List<string>
@@ -107,7 +113,9 @@ internal static class SandboxCommandLine
             "--size", scratchSize, "--perms", "1777", "--tmpfs", "/dev/shm",
             "--remount-ro", "/dev",
             "--size", scratchSize, "--perms", "1777", "--tmpfs", ScratchDirectory,
-            "--ro-bind", hostSnippetFile, $"{ScratchDirectory}/{language.FileName}",
+        ]);
+        if (snippet is { } code) arguments.AddRange(["--ro-bind", code.HostPath, $"{ScratchDirectory}/{code.FileName}"]);
+        arguments.AddRange([
             "--chdir", ScratchDirectory,
             "--remount-ro", "/",
             "--clearenv",
@@ -117,7 +125,7 @@ internal static class SandboxCommandLine
             "--setenv", "LANG", "C.UTF-8",
             "--",
         ]);
-        arguments.AddRange(ResourceLimits(limits, limitProcesses, addressSpaceBytes));
+        arguments.AddRange(ResourceLimits(limits, limitProcesses: slotUid is not null, addressSpaceBytes));
         if (slotUid is { } uid)
         {
             var id = uid.ToString(CultureInfo.InvariantCulture);
@@ -126,7 +134,7 @@ internal static class SandboxCommandLine
                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
             ]);
         }
-        arguments.AddRange(ProgramArguments(language));
+        arguments.AddRange(program);
         return arguments;
     }
 

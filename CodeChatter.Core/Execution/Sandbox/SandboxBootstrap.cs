@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+
+namespace CodeChatter.Core.Execution.Sandbox;
+
+/// <summary>
+/// The program a pre-started sandbox runs while it waits for its code. It is started with the same
+/// isolation as a cold run, then reads from stdin one header line
+/// (<c>CODE_BYTES CPU_SECONDS FILE_NAME MAX_PROCESSES</c>), exactly CODE_BYTES of code, and leaves the
+/// rest of stdin to the snippet. It lowers its rlimits to the run's, writes the code to the scratch
+/// directory and then either runs it in-process (Python: no interpreter start-up left to pay) or
+/// execs the language's run command.
+/// </summary>
+internal static class SandboxBootstrap
+{
+    /// <summary>Python runs the snippet inside the already started interpreter.</summary>
+    public const string InProcessPython = "python";
+
+    /// <summary>Any other interpreter: exec its run command once the code is in place.</summary>
+    public const string ExecRunCommand = "exec";
+
+    private const string Interpreter = "/usr/bin/python3";
+
+    // Tracebacks must read as if `python3 main.py` ran: the snippet runs as a fresh __main__ module
+    // compiled under its own file name, and the bootstrap's own frame is cut from the traceback.
+    private const string Script = """
+        import os, sys
+        def _read_exact(n):
+            data = b""
+            while len(data) < n:
+                part = os.read(0, n - len(data))
+                if not part:
+                    break
+                data += part
+            return data
+        def _handover():
+            header = b""
+            while not header.endswith(b"\n"):
+                byte = os.read(0, 1)
+                if not byte:
+                    os._exit(70)
+                header += byte
+            size, cpu, name, nproc = header.split()
+            code = _read_exact(int(size))
+            import resource
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            soft = int(usage.ru_utime + usage.ru_stime) + int(cpu)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
+            if int(nproc) > 0:
+                resource.setrlimit(resource.RLIMIT_NPROC, (int(nproc), int(nproc)))
+            path = os.path.join(os.getcwd(), name.decode())
+            with open(path, "wb") as f:
+                f.write(code)
+            return code, path
+        _code, _path = _handover()
+        if sys.argv[1] == "exec":
+            os.execv(sys.argv[2], sys.argv[2:])
+        import builtins, types
+        _main = types.ModuleType("__main__")
+        _main.__file__ = _path
+        _main.__builtins__ = builtins
+        sys.modules["__main__"] = _main
+        sys.argv = [os.path.basename(_path)]
+        sys.path[0] = os.path.dirname(_path)
+        try:
+            exec(compile(_code, _path, "exec"), _main.__dict__)
+        except SystemExit:
+            raise
+        except BaseException as _error:
+            import traceback
+            traceback.print_exception(type(_error), _error, _error.__traceback__.tb_next)
+            sys.exit(1)
+        """;
+
+    /// <summary>Whether a language can be pre-started (it has no compile step and a known mode).</summary>
+    public static bool Supports(LanguageDefinition language) =>
+        language.Compile.Length == 0 && language.Prestart is InProcessPython or ExecRunCommand;
+
+    /// <summary>The argv, inside the box, of a waiting sandbox for <paramref name="language"/>.</summary>
+    public static IReadOnlyList<string> ProgramArguments(LanguageDefinition language) =>
+        language.Prestart == InProcessPython
+            ? [Interpreter, "-u", "-c", Script, InProcessPython]
+            : [Interpreter, "-I", "-S", "-c", Script, ExecRunCommand, .. language.Run];
+
+    /// <summary>What is written to a waiting sandbox's stdin to hand it its run.</summary>
+    public static byte[] Handover(LanguageDefinition language, byte[] code, byte[] stdin, EffectiveLimits limits, bool limitProcesses)
+    {
+        var cpuSeconds = (limits.CpuTimeMs + 999) / 1000;
+        var header = string.Create(CultureInfo.InvariantCulture,
+            $"{code.Length} {cpuSeconds} {language.FileName} {(limitProcesses ? limits.MaxProcesses : 0)}\n");
+        return [.. Encoding.ASCII.GetBytes(header), .. code, .. stdin];
+    }
+}

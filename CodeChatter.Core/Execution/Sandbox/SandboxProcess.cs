@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using CliWrap;
+
+namespace CodeChatter.Core.Execution.Sandbox;
+
+/// <summary>
+/// One started sandbox. It is started first (cold runs immediately before their hand-over,
+/// pre-started ones ahead of time) and then handed its stdin bytes exactly once; the limits, the
+/// clock and the CPU accounting count from that hand-over. Disposing it kills anything left, removes
+/// its cgroup and host folder, and returns its uid.
+/// </summary>
+internal sealed class SandboxProcess : IDisposable
+{
+    private static readonly TimeSpan CpuPollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(5);
+
+    private readonly SandboxEnvironment _environment;
+    private readonly RunCgroup? _cgroup;
+    private readonly UidSlots.Lease _lease;
+    private readonly string _hostDirectory;
+    private readonly TaskCompletionSource<byte[]> _stdin = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _finished = new();
+    private BoundedOutputCapture _stdout = null!;
+    private BoundedOutputCapture _stderr = null!;
+    private CommandTask<CommandResult> _task = null!;
+    private EffectiveLimits _limits;
+    private int _stopReason;
+    private int _handedOver;
+
+    private SandboxProcess(SandboxEnvironment environment, RunCgroup? cgroup, UidSlots.Lease lease, string hostDirectory, EffectiveLimits limits)
+    {
+        _environment = environment;
+        _cgroup = cgroup;
+        _lease = lease;
+        _hostDirectory = hostDirectory;
+        _limits = limits;
+    }
+
+    private enum StopReason { None, WallTime, CpuTime, OutputCap, StoppedByPerson }
+
+    /// <summary>Whether the process is still alive and waiting for its hand-over.</summary>
+    public bool IsWaiting => !_task.Task.IsCompleted && Volatile.Read(ref _handedOver) == 0;
+
+    /// <summary>
+    /// Starts <paramref name="arguments"/> from the launcher thread, inside <paramref name="cgroup"/>.
+    /// Takes ownership of the cgroup, the uid lease and the host folder, even when starting fails.
+    /// </summary>
+    public static async Task<SandboxProcess> StartAsync(
+        SandboxLauncher launcher, SandboxEnvironment environment, IReadOnlyList<string> arguments,
+        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, EffectiveLimits limits)
+    {
+        var sandbox = new SandboxProcess(environment, cgroup, lease, hostDirectory, limits);
+        try
+        {
+            await sandbox.LaunchAsync(launcher, arguments);
+            return sandbox;
+        }
+        catch
+        {
+            sandbox.Dispose();
+            throw;
+        }
+    }
+
+    private async Task LaunchAsync(SandboxLauncher launcher, IReadOnlyList<string> arguments)
+    {
+        _stdout = new BoundedOutputCapture(OutputStream.Stdout, () => _limits.MaxOutputBytesPerStream, () => Stop(StopReason.OutputCap));
+        _stderr = new BoundedOutputCapture(OutputStream.Stderr, () => _limits.MaxOutputBytesPerStream, () => Stop(StopReason.OutputCap));
+        var command = Cli.Wrap(arguments[0])
+            .WithArguments(arguments.Skip(1))
+            .WithWorkingDirectory(_hostDirectory)
+            .WithStandardInputPipe(PipeSource.Create(WriteStdinAsync))
+            .WithStandardOutputPipe(PipeTarget.Create(_stdout.ReadAsync))
+            .WithStandardErrorPipe(PipeTarget.Create(_stderr.ReadAsync))
+            .WithValidation(CommandResultValidation.None);
+        _task = await launcher.StartAsync(() => Launch(command));
+        if (_cgroup is not null && _environment.Cgroups is { PlacesAtFork: false })
+        {
+            _cgroup.AddProcess(_task.ProcessId);
+        }
+    }
+
+    private CommandTask<CommandResult> Launch(Command command)
+    {
+        if (_cgroup is null || _environment.Cgroups is not { PlacesAtFork: true })
+        {
+            return command.ExecuteAsync();
+        }
+        _cgroup.JoinCurrentThread();
+        try
+        {
+            return command.ExecuteAsync();
+        }
+        finally
+        {
+            _cgroup.LeaveCurrentThread();
+        }
+    }
+
+    private async Task WriteStdinAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        var bytes = await _stdin.Task.WaitAsync(cancellationToken);
+        try
+        {
+            await destination.WriteAsync(bytes, cancellationToken);
+        }
+        catch (IOException)
+        {
+            // The program ended without reading all of its input: that is its business.
+        }
+    }
+
+    /// <summary>
+    /// Hands the sandbox its input and runs it to its end or its first limit.
+    /// </summary>
+    /// <param name="stdin">Everything for the process's stdin (for a pre-started one: header, code, then stdin).</param>
+    /// <param name="limits">The run's limits; memory and processes may only be tightened from the start-time ones.</param>
+    /// <param name="level">The isolation level to report.</param>
+    /// <param name="output">Live output, or null.</param>
+    /// <param name="cancellationToken">Stops the run (reported as killed).</param>
+    public async Task<ExecutionResult> RunAsync(
+        byte[] stdin, EffectiveLimits limits, SandboxLevel level, Action<OutputChunk>? output, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _handedOver, 1) == 1) throw new InvalidOperationException("A sandbox serves exactly one run.");
+        _limits = limits;
+        _cgroup?.Tighten(limits.MemoryBytes, limits.MaxProcesses);
+        _stdout.Listener = output;
+        _stderr.Listener = output;
+        var cpuBefore = _cgroup?.CpuTimeMs() ?? 0;
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        _stdin.TrySetResult(stdin);
+        using var stopRegistration = cancellationToken.Register(() => Stop(StopReason.StoppedByPerson));
+        _ = WatchWallTimeAsync();
+        _ = WatchCpuTimeAsync(cpuBefore);
+
+        Task running = _task.Task;
+        var ended = await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(limits.WallTimeMs) + EndGrace)) == running
+            || await EndAfterForcedStopAsync(running);
+        clock.Stop();
+        await _finished.CancelAsync();
+
+        long? cpuMs = _cgroup?.CpuTimeMs() is { } cpuAfter ? Math.Max(0, cpuAfter - cpuBefore) : null;
+        var result = new ExecutionResult
+        {
+            Status = RunStatus.InternalError,
+            Stdout = _stdout.Text,
+            Stderr = _stderr.Text,
+            StdoutTruncated = _stdout.Truncated,
+            StderrTruncated = _stderr.Truncated,
+            WallTimeMs = clock.ElapsedMilliseconds,
+            CpuTimeMs = cpuMs,
+            PeakMemoryBytes = _cgroup?.PeakMemoryBytes(),
+            SandboxLevel = level,
+            StartedAt = startedAt,
+            FinishedAt = startedAt.AddMilliseconds(clock.ElapsedMilliseconds),
+        };
+        if (!ended) return result with { Detail = "the sandbox did not end after it was killed" };
+
+        var exitCode = (await _task).ExitCode;
+        // The exit status of a signalled process reaches us as 128 + the signal number.
+        int? signal = exitCode is > 128 and <= 128 + 64 ? exitCode - 128 : null;
+        var status = Classify(exitCode, signal, cpuMs);
+        return result with
+        {
+            Status = status,
+            ExitCode = signal is null ? exitCode : null,
+            Signal = signal,
+            Detail = DetailFor(status),
+        };
+    }
+
+    private async Task<bool> EndAfterForcedStopAsync(Task running)
+    {
+        Stop(StopReason.WallTime);
+        return await Task.WhenAny(running, Task.Delay(EndGrace)) == running;
+    }
+
+    private RunStatus Classify(int exitCode, int? signal, long? cpuMs)
+    {
+        switch ((StopReason)Volatile.Read(ref _stopReason))
+        {
+            case StopReason.WallTime:
+            case StopReason.CpuTime:
+                return RunStatus.TimedOut;
+            case StopReason.OutputCap:
+                return RunStatus.OutputLimit;
+            case StopReason.StoppedByPerson:
+                return RunStatus.Killed;
+        }
+        if (_cgroup?.WasOutOfMemory() == true) return RunStatus.MemoryLimit;
+        const int sigXcpu = 24;
+        if (signal == sigXcpu || (signal == NativeMethods.SigKill && cpuMs >= _limits.CpuTimeMs))
+        {
+            return RunStatus.TimedOut;
+        }
+        if (signal is not null) return RunStatus.Killed;
+        return exitCode == 0 ? RunStatus.Succeeded : RunStatus.Failed;
+    }
+
+    private string? DetailFor(RunStatus status) => status switch
+    {
+        RunStatus.TimedOut when (StopReason)_stopReason == StopReason.WallTime => $"stopped after the wall-clock limit of {_limits.WallTimeMs} ms",
+        RunStatus.TimedOut => $"stopped after the CPU-time limit of {_limits.CpuTimeMs} ms",
+        RunStatus.OutputLimit => $"output passed the limit of {_limits.MaxOutputBytesPerStream} bytes per stream",
+        RunStatus.MemoryLimit => $"memory passed the limit of {_limits.MemoryBytes} bytes",
+        RunStatus.Killed when (StopReason)_stopReason == StopReason.StoppedByPerson => "stopped",
+        _ => null,
+    };
+
+    private async Task WatchWallTimeAsync()
+    {
+        try
+        {
+            await Task.Delay(_limits.WallTimeMs, _finished.Token);
+            Stop(StopReason.WallTime);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // RLIMIT_CPU is per process; the cgroup's total catches a run that spreads its work over children.
+    private async Task WatchCpuTimeAsync(long cpuBefore)
+    {
+        if (_cgroup is null || !_environment.HasCpuAccounting) return;
+        using var timer = new PeriodicTimer(CpuPollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_finished.Token))
+            {
+                if (_cgroup.CpuTimeMs() - cpuBefore >= _limits.CpuTimeMs)
+                {
+                    Stop(StopReason.CpuTime);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Stop(StopReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _stopReason, (int)reason, (int)StopReason.None) != (int)StopReason.None) return;
+        Kill();
+    }
+
+    private void Kill()
+    {
+        var pid = _task?.ProcessId ?? 0;
+        if (_environment.Level == SandboxLevel.Bubblewrap)
+        {
+            // Killing bubblewrap takes down the box's pid 1 (--die-with-parent), and with it the whole
+            // pid namespace; the cgroup kill catches anything caught mid-fork.
+            NativeMethods.KillHard(pid);
+            _cgroup?.KillAll();
+            return;
+        }
+        try
+        {
+            if (pid > 0) Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+        }
+        _cgroup?.KillAll();
+    }
+
+    public void Dispose()
+    {
+        if (_task is not null && !_task.Task.IsCompleted) Kill();
+        _stdin.TrySetCanceled();
+        _finished.Cancel();
+        _cgroup?.Dispose();
+        // Belt and braces: the pid namespace and the cgroup already took everything down.
+        if (_environment is { Level: SandboxLevel.Bubblewrap, RunningAsRoot: true })
+        {
+            UidSlots.KillEverythingOwnedBy(_lease.Uid);
+        }
+        try
+        {
+            // Recursive delete removes symlinks themselves and never follows them.
+            if (Directory.Exists(_hostDirectory)) Directory.Delete(_hostDirectory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+        }
+        _lease.Dispose();
+        _finished.Dispose();
+    }
+}

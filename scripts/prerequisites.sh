@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the system packages CodeChatter needs, and nothing when all are present.
+# Usage: scripts/prerequisites.sh run|test
+# Each entry is "path-that-must-exist:debian-package". Paths are absolute on purpose: the sandbox
+# runs /usr/bin tools, so a python3 elsewhere on PATH (pyenv, conda) does not count.
+set -euo pipefail
+
+run_needs=(/usr/bin/bwrap:bubblewrap /usr/bin/python3:python3 /usr/bin/prlimit:util-linux /usr/bin/setpriv:util-linux)
+test_needs=("${run_needs[@]}" /usr/bin/node:nodejs /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev /usr/bin/chromium:chromium)
+
+case "${1:-}" in
+  run) needs=("${run_needs[@]}") ;;
+  test) needs=("${test_needs[@]}") ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for need in "${needs[@]}"; do
+  path=${need%%:*}; package=${need##*:}
+  if [ ! -e "$path" ] && [[ ! " ${missing[*]} " =~ " $package " ]]; then missing+=("$package"); fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "Missing ${missing[*]} and no sudo to install them; install them as root." >&2; exit 1; }
+  sudo="sudo"
+fi
+command -v apt-get >/dev/null || { echo "Please install: ${missing[*]} (no apt-get on this machine)." >&2; exit 1; }
+echo "Installing missing prerequisites: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "Installed: ${missing[*]}"
