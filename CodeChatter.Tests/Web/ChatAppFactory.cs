@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace CodeChatter.Tests.Web;
+
+/// <summary>
+/// The whole app, hosted in memory, on a real SQLite file of its own (one per test class, migrated at
+/// start-up like production) and the real sandboxed executor.
+/// </summary>
+public sealed class ChatAppFactory : WebApplicationFactory<Program>
+{
+    private static int _instances;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("codechatter-tests-").FullName;
+
+    public string DatabasePath => Path.Combine(_directory, "codechatter.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("DataDirectory", _directory);
+        // The executor SIGKILLs everything owned by a slot's uid after each run, so two executors on one
+        // machine (parallel test classes, another test run) must never share uids.
+        var uidBase = 1_000_000 + (Environment.ProcessId % 100_000) * 1_000 + Interlocked.Increment(ref _instances) * 16;
+        builder.UseSetting("Execution:SandboxUidBase", uidBase.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ConnectionStrings:Default", new SqliteConnectionStringBuilder { DataSource = DatabasePath, DefaultTimeout = 30 }.ToString());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+using CodeChatter.Data;
+using CodeChatter.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodeChatter.Tests.Web;
+
+/// <summary>
+/// A browser without JavaScript: keeps cookies, follows redirects, reads pages with AngleSharp and posts
+/// forms the way a browser would, with every field the form already holds (its antiforgery token included).
+/// </summary>
+public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDisposable
+{
+    public const string Password = "Correct-horse-9";
+
+    private static readonly HtmlParser Parser = new();
+
+    public HttpClient Http { get; } = http;
+
+    public ChatAppFactory Factory { get; } = factory;
+
+    public string Email { get; private set; } = "";
+
+    public static ChatClient Anonymous(ChatAppFactory factory) =>
+        new(factory, factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true }));
+
+    /// <summary>Registers a new account through the Register page; registering signs it in.</summary>
+    public static async Task<ChatClient> RegisterAsync(ChatAppFactory factory, string? email = null)
+    {
+        var client = Anonymous(factory);
+        client.Email = email ?? $"{Guid.NewGuid():N}@example.com";
+        var page = await client.PostFormAsync("/Identity/Account/Register", "form#registerForm", new()
+        {
+            ["Input.Email"] = client.Email, ["Input.Password"] = Password, ["Input.ConfirmPassword"] = Password,
+        });
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.NotNull(page.Document.QuerySelector("form#sign-out"));
+        return client;
+    }
+
+    /// <summary>Gets a page and parses it.</summary>
+    public async Task<Page> GetAsync(string url)
+    {
+        using var response = await Http.GetAsync(url);
+        return await Page.ReadAsync(response);
+    }
+
+    /// <summary>Gets a page, then posts the form matching <paramref name="formSelector"/> with some fields set.</summary>
+    public async Task<Page> PostFormAsync(string url, string formSelector, Dictionary<string, string>? fields = null)
+    {
+        var page = await GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        return await PostFormAsync(page, formSelector, fields);
+    }
+
+    /// <summary>Posts a form of an already loaded page with some fields set.</summary>
+    public async Task<Page> PostFormAsync(Page page, string formSelector, Dictionary<string, string>? fields = null)
+    {
+        var form = page.Document.QuerySelector<IHtmlFormElement>(formSelector)
+            ?? throw new InvalidOperationException($"No form '{formSelector}' on {page.Url}.");
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (var element in form.Elements)
+        {
+            switch (element)
+            {
+                case IHtmlInputElement { Type: "checkbox" or "radio", IsChecked: false }:
+                case IHtmlInputElement { Type: "submit" or "button" }:
+                    break;
+                case IHtmlInputElement input when !string.IsNullOrEmpty(input.Name):
+                    values.Add(new(input.Name, input.Value));
+                    break;
+                case IHtmlTextAreaElement textArea when !string.IsNullOrEmpty(textArea.Name):
+                    values.Add(new(textArea.Name, textArea.Value));
+                    break;
+                case IHtmlSelectElement select when !string.IsNullOrEmpty(select.Name):
+                    values.Add(new(select.Name, select.Value ?? ""));
+                    break;
+            }
+        }
+        foreach (var (name, value) in fields ?? [])
+        {
+            values.RemoveAll(pair => pair.Key == name);
+            values.Add(new(name, value));
+        }
+        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
+        using var response = await Http.PostAsync(action, new FormUrlEncodedContent(values));
+        return await Page.ReadAsync(response);
+    }
+
+    /// <summary>Starts a conversation with a first snippet; returns the conversation page it lands on.</summary>
+    public Task<Page> NewConversationAsync(string code, string language = "python", string title = "") =>
+        PostFormAsync("/Conversations/New", "form#compose", new() { ["Title"] = title, ["Input.Language"] = language, ["Input.Code"] = code });
+
+    /// <summary>Sends code to a conversation through its compose form.</summary>
+    public Task<Page> SendAsync(long conversationId, string code, string language = "python", string stdin = "") =>
+        PostFormAsync($"/Conversations/{conversationId}", "form#compose", new() { ["Input.Language"] = language, ["Input.Code"] = code, ["Input.Stdin"] = stdin });
+
+    /// <summary>Runs code with the application's own services (to look into the database, to change a person).</summary>
+    public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task<ChatUser> GetUserAsync() => WithServicesAsync(async services =>
+        (await services.GetRequiredService<UserManager<ChatUser>>().FindByEmailAsync(Email))!);
+
+    public Task<T> WithDbAsync<T>(Func<ChatDbContext, Task<T>> action) =>
+        WithServicesAsync(services => action(services.GetRequiredService<ChatDbContext>()));
+
+    public void Dispose() => Http.Dispose();
+
+    /// <summary>A response: its status, final address and parsed HTML.</summary>
+    public sealed record Page(HttpStatusCode Status, string Url, string Html, IHtmlDocument Document)
+    {
+        public static async Task<Page> ReadAsync(HttpResponseMessage response)
+        {
+            var html = await response.Content.ReadAsStringAsync();
+            return new Page(response.StatusCode, response.RequestMessage!.RequestUri!.PathAndQuery, html, Parser.ParseDocument(html));
+        }
+
+        public IElement Single(string selector) =>
+            Document.QuerySelector(selector) ?? throw new InvalidOperationException($"Nothing matches '{selector}' on {Url}.");
+
+        public IReadOnlyList<IElement> All(string selector) => Document.QuerySelectorAll(selector).ToList();
+
+        /// <summary>The id of the conversation a chat page shows.</summary>
+        public long ConversationId => long.Parse(Single("#chat").GetAttribute("data-conversation-id")!);
+    }
+}
