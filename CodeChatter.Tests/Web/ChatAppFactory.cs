@@ -12,7 +12,22 @@ public sealed class ChatAppFactory : WebApplicationFactory<Program>
 {
     private static int _instances;
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("codechatter-tests-").FullName;
+    private readonly string _directory;
+    private readonly bool _ownsDirectory;
+
+    public ChatAppFactory()
+        : this(null)
+    {
+    }
+
+    /// <summary>An app on the data directory of an earlier one: a restart. Only the first one deletes it.</summary>
+    internal ChatAppFactory(string? directory)
+    {
+        _ownsDirectory = directory is null;
+        _directory = directory ?? Directory.CreateTempSubdirectory("codechatter-tests-").FullName;
+    }
+
+    public string DataDirectory => _directory;
 
     public string DatabasePath => Path.Combine(_directory, "codechatter.db");
 
@@ -31,6 +46,7 @@ public sealed class ChatAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory) return;
         try
         {
             Directory.Delete(_directory, recursive: true);

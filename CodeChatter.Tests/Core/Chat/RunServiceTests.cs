@@ -1,0 +1,152 @@
+using CodeChatter.Core.Chat;
+using CodeChatter.Core.Execution;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CodeChatter.Tests.Core.Chat;
+
+public class RunServiceTests
+{
+    [Fact]
+    public async Task A_run_completes_and_is_stored_even_when_the_caller_gives_up_after_it_started()
+    {
+        using var caller = new CancellationTokenSource();
+        var executor = new WaitingExecutor();
+        var (service, store, _) = Create(executor);
+
+        var submit = service.SubmitAsync(Message(), caller.Token);
+        await executor.Started.Task;
+        await caller.CancelAsync();
+        executor.Finish(new ExecutionResult { Status = RunStatus.Succeeded, ExitCode = 0, Stdout = "done\n" });
+        var outcome = await submit;
+
+        Assert.Equal(RunStatus.Succeeded, outcome!.Result!.Status);
+        Assert.False(executor.TokenWasCancelled);
+        Assert.Equal("done\n", store.Completed[outcome.Stored.ExecutionId!.Value].Stdout);
+    }
+
+    [Fact]
+    public async Task A_run_stopped_by_the_server_shutting_down_is_stored_as_interrupted_with_its_output()
+    {
+        var executor = new WaitingExecutor();
+        var (service, store, lifetime) = Create(executor);
+
+        var submit = service.SubmitAsync(Message());
+        await executor.Started.Task;
+        lifetime.Stop();
+        var outcome = await submit;
+
+        var stored = store.Completed[outcome!.Stored.ExecutionId!.Value];
+        Assert.Equal(RunStatus.InternalError, stored.Status);
+        Assert.Equal("interrupted", stored.Detail);
+        Assert.Equal("partial\n", stored.Stdout);
+    }
+
+    [Fact]
+    public async Task A_refused_admission_is_stored_as_a_rejected_run_and_nothing_is_executed()
+    {
+        var executor = new WaitingExecutor();
+        var (service, store, _) = Create(executor, new RefuseEverything());
+
+        var outcome = await service.SubmitAsync(Message());
+
+        Assert.Equal(RunStatus.Rejected, outcome!.Result!.Status);
+        Assert.Equal("quota reached", store.Completed[outcome.Stored.ExecutionId!.Value].Detail);
+        Assert.False(executor.Started.Task.IsCompleted);
+    }
+
+    [Fact]
+    public void Invalid_messages_are_described_by_field()
+    {
+        var (service, _, _) = Create(new WaitingExecutor());
+
+        var problems = service.Validate(SnippetKind.Code, "cobol", "", new string('x', 70_000));
+
+        Assert.Equal(["Language", "Stdin", "Text"], problems.Keys.Order());
+    }
+
+    private static NewMessage Message() =>
+        new("user-1", null, SnippetKind.Code, "python", "print('hi')", "", ExecutionTrigger.Submit);
+
+    private static (RunService, MemoryRunStore, StoppableLifetime) Create(ICodeExecutor executor, IRunAdmission? admission = null)
+    {
+        var options = Options.Create(new ExecutionOptions
+        {
+            Languages = { ["python"] = new LanguageDefinition { FileName = "main.py", Run = ["/usr/bin/python3", "main.py"] } },
+        });
+        var store = new MemoryRunStore();
+        var lifetime = new StoppableLifetime();
+        var service = new RunService(store, executor, admission ?? new AdmitEveryRun(), new LanguageCatalog(options), options, lifetime, NullLogger<RunService>.Instance);
+        return (service, store, lifetime);
+    }
+
+    private sealed class RefuseEverything : IRunAdmission
+    {
+        public ValueTask<Admission> AdmitAsync(string userId, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Admission.Refused("quota reached"));
+    }
+
+    /// <summary>An executor that runs until told to finish, or reports "killed" with its output when cancelled.</summary>
+    private sealed class WaitingExecutor : ICodeExecutor
+    {
+        private readonly TaskCompletionSource<ExecutionResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TokenWasCancelled { get; private set; }
+
+        public SandboxLevel Level => SandboxLevel.Bubblewrap;
+
+        public void Finish(ExecutionResult result) => _result.TrySetResult(result);
+
+        public async Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, Action<OutputChunk>? output = null, CancellationToken cancellationToken = default)
+        {
+            await using var registration = cancellationToken.Register(() =>
+            {
+                TokenWasCancelled = true;
+                _result.TrySetResult(new ExecutionResult { Status = RunStatus.Killed, Signal = 9, Stdout = "partial\n", Detail = "stopped" });
+            });
+            Started.TrySetResult();
+            return await _result.Task;
+        }
+    }
+
+    private sealed class StoppableLifetime : IHostApplicationLifetime
+    {
+        private readonly CancellationTokenSource _stopping = new();
+
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStopping => _stopping.Token;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication() => _stopping.Cancel();
+
+        public void Stop() => _stopping.Cancel();
+    }
+
+    private sealed class MemoryRunStore : IRunStore
+    {
+        private long _nextId;
+
+        public Dictionary<long, ExecutionResult> Completed { get; } = [];
+
+        public Task<StoredMessage?> AddMessageAsync(NewMessage message, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult<StoredMessage?>(new StoredMessage(1, ++_nextId, message.Kind == SnippetKind.Code ? ++_nextId : null));
+        }
+
+        public Task<StartedRun?> StartRerunAsync(string userId, long snippetId, ExecutionTrigger trigger, CancellationToken cancellationToken = default) =>
+            Task.FromResult<StartedRun?>(null);
+
+        public Task<IReadOnlyList<long>?> GetCodeSnippetIdsAsync(string userId, long conversationId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<long>?>(null);
+
+        public Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default)
+        {
+            Completed[executionId] = result;
+            return Task.CompletedTask;
+        }
+    }
+}
