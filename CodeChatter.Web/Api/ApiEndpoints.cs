@@ -61,10 +61,15 @@ public static class ApiEndpoints
         }
         catch (JsonException exception)
         {
+            // A wrong type names its field ($.language); broken syntax names only the body.
             var field = exception.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+            var where = $"(line {exception.LineNumber + 1}, byte {exception.BytePositionInLine})";
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [field] = [$"The request body is not valid JSON: {exception.Message}"] },
-                detail: "The request body could not be read.");
+                new Dictionary<string, string[]>
+                {
+                    [field] = [field == "body" ? $"The request body is not valid JSON {where}." : $"'{field}' has the wrong type {where}."],
+                },
+                detail: "The request body could not be read as a run.");
         }
         catch (InvalidOperationException)
         {

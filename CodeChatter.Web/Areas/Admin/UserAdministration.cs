@@ -43,8 +43,8 @@ public sealed class UserAdministration(UserManager<ChatUser> users, ChatDbContex
         if (await users.IsInRoleAsync(person, Roles.Admin)) return AdminActionResult.Done($"{person.Email} was already an admin.");
         var result = await users.AddToRoleAsync(person, Roles.Admin);
         if (!result.Succeeded) return AdminActionResult.Refused(string.Join(" ", result.Errors.Select(e => e.Description)));
-        // The role is read from the cookie; a new stamp makes it take effect on their next request.
-        await users.UpdateSecurityStampAsync(person);
+        // No new security stamp: the sign-in cookie is re-validated on every request (see
+        // IdentityServiceCollectionExtensions), which re-reads the roles without signing the person out.
         await AuditAsync(actorId, AuditActions.AdminGranted, person, person.Email);
         return AdminActionResult.Done($"{person.Email} is now an admin.");
     }
@@ -55,7 +55,6 @@ public sealed class UserAdministration(UserManager<ChatUser> users, ChatDbContex
         if (await IsLastActiveAdminAsync(person)) return AdminActionResult.Refused($"{person.Email} is the last active admin and cannot be demoted.");
         var result = await users.RemoveFromRoleAsync(person, Roles.Admin);
         if (!result.Succeeded) return AdminActionResult.Refused(string.Join(" ", result.Errors.Select(e => e.Description)));
-        await users.UpdateSecurityStampAsync(person);
         await AuditAsync(actorId, AuditActions.AdminRevoked, person, person.Email);
         return AdminActionResult.Done($"{person.Email} is no longer an admin.");
     }
