@@ -13,6 +13,8 @@ public static class DataServiceCollectionExtensions
     /// <summary>The assembly that holds the SQLite migrations (a project of its own, one per provider).</summary>
     public const string SqliteMigrationsAssembly = "CodeChatter.Migrations.Sqlite";
 
+    private static readonly SqliteSynchronousInterceptor SynchronousNormal = new();
+
     /// <summary>
     /// Adds <see cref="ChatDbContext"/> on SQLite: <c>ConnectionStrings:Default</c> when set, otherwise
     /// <c>codechatter.db</c> in the data directory (<c>DataDirectory</c>, default <c>data/</c> beside the content root).
@@ -20,8 +22,9 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddCodeChatterData(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         var connectionString = ResolveConnectionString(configuration, contentRoot);
-        services.AddDbContext<ChatDbContext>(options => options.UseSqlite(
-            connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly)));
+        services.AddDbContext<ChatDbContext>(options => options
+            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
+            .AddInterceptors(SynchronousNormal));
         services.AddScoped<IRunStore, EfRunStore>();
         // Quotas need the database, so the real admission lives here and replaces Core's admit-everything.
         services.TryAddSingleton(TimeProvider.System);
