@@ -16,6 +16,10 @@ public static class CoreServiceCollectionExtensions
             .Bind(configuration.GetSection(ExecutionOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Chat.QuotaOptions>()
+            .Bind(configuration.GetSection(Chat.QuotaOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<LanguageCatalog>();
         services.AddSingleton(provider => SandboxEnvironment.Detect(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.BubblewrapPath));
         services.AddSingleton<ICodeExecutor, SandboxedExecutor>();

@@ -3,14 +3,17 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CodeChatter.Data;
 
-/// <summary>Registers the database and the run store on it.</summary>
+/// <summary>Registers the database, the run store on it and the quota-checking run admission.</summary>
 public static class DataServiceCollectionExtensions
 {
     /// <summary>The assembly that holds the SQLite migrations (a project of its own, one per provider).</summary>
     public const string SqliteMigrationsAssembly = "CodeChatter.Migrations.Sqlite";
+
+    private static readonly SqliteSynchronousInterceptor SynchronousNormal = new();
 
     /// <summary>
     /// Adds <see cref="ChatDbContext"/> on SQLite: <c>ConnectionStrings:Default</c> when set, otherwise
@@ -19,9 +22,14 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddCodeChatterData(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         var connectionString = ResolveConnectionString(configuration, contentRoot);
-        services.AddDbContext<ChatDbContext>(options => options.UseSqlite(
-            connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly)));
+        services.AddDbContext<ChatDbContext>(options => options
+            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
+            .AddInterceptors(SynchronousNormal));
         services.AddScoped<IRunStore, EfRunStore>();
+        // Quotas need the database, so the real admission lives here and replaces Core's admit-everything.
+        services.TryAddSingleton(TimeProvider.System);
+        services.RemoveAll<IRunAdmission>();
+        services.AddScoped<IRunAdmission, QuotaRunAdmission>();
         return services;
     }
 

@@ -20,6 +20,7 @@ public static class PagesServiceCollectionExtensions
             options.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.Admin);
         });
         services.AddSingleton<MarkdownRenderer>();
+        services.AddScoped<Areas.Admin.UserAdministration>();
         return services;
     }
 }

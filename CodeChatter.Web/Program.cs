@@ -2,6 +2,7 @@ using CodeChatter.Core;
 using CodeChatter.Core.Chat;
 using CodeChatter.Data;
 using CodeChatter.Web;
+using CodeChatter.Web.Api;
 using CodeChatter.Web.CommandLine;
 using CodeChatter.Web.Identity;
 
@@ -16,6 +17,8 @@ builder.Services.AddCodeChatterChat();
 builder.Services.AddCodeChatterData(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddCodeChatterIdentity(builder.Configuration, builder.Environment);
 builder.Services.AddCodeChatterPages();
+builder.Services.AddCodeChatterApi();
+builder.Services.AddCodeChatterRateLimiting(builder.Configuration);
 builder.Services.AddSandboxStartupCheck(builder.Environment);
 
 var app = builder.Build();
@@ -28,12 +31,16 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseSecurityHeaders();
-app.UseStatusCodePages();
+app.UseCodeChatterStatusCodePages();
 app.UseRouting();
+// Before authentication, so floods of bad tokens or passwords are limited before they cost a lookup.
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
+app.MapCodeChatterApi();
+app.MapOpenApi();
 
 await app.RunAsync();
 return 0;

@@ -127,7 +127,7 @@ public sealed class RunService(
             using var admitted = await admission.AdmitAsync(userId, stopping);
             result = admitted.IsAdmitted
                 ? await executor.ExecuteAsync(request, output: null, stopping)
-                : ExecutionResult.Rejected(admitted.Refusal!, executor.Level);
+                : ExecutionResult.Rejected(admitted.Refusal!, executor.Level) with { RetryAfter = admitted.RetryAfter };
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -39,6 +39,12 @@ public sealed record ExecutionResult
     /// <summary>A short, human-readable reason for rejected, internal_error and stopped runs.</summary>
     public string? Detail { get; init; }
 
+    /// <summary>
+    /// For a run refused by admission (quota, full queue): how long until a new attempt may succeed.
+    /// Not stored; it only travels back to the caller that asked for the run.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>When the program was started (or the request refused).</summary>
     public DateTimeOffset StartedAt { get; init; }
 

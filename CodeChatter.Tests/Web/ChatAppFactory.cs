@@ -8,7 +8,7 @@ namespace CodeChatter.Tests.Web;
 /// The whole app, hosted in memory, on a real SQLite file of its own (one per test class, migrated at
 /// start-up like production) and the real sandboxed executor.
 /// </summary>
-public sealed class ChatAppFactory : WebApplicationFactory<Program>
+public class ChatAppFactory : WebApplicationFactory<Program>
 {
     private static int _instances;
 
@@ -40,7 +40,17 @@ public sealed class ChatAppFactory : WebApplicationFactory<Program>
         var uidBase = 1_000_000 + (Environment.ProcessId % 100_000) * 1_000 + Interlocked.Increment(ref _instances) * 16;
         builder.UseSetting("Execution:SandboxUidBase", uidBase.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("ConnectionStrings:Default", new SqliteConnectionStringBuilder { DataSource = DatabasePath, DefaultTimeout = 30 }.ToString());
+        // Every test class signs in and calls the API from one address; tests of the limits lower them.
+        builder.UseSetting("RateLimits:SignInPermitLimit", "100000");
+        builder.UseSetting("RateLimits:ApiPermitLimit", "100000");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
+
+    /// <summary>Configuration a derived factory changes (a tight quota, a low rate limit).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     public override async ValueTask DisposeAsync()
     {

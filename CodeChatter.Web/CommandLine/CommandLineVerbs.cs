@@ -1,11 +1,15 @@
 using CodeChatter.Core;
-using Microsoft.Extensions.Logging.Console;
+using CodeChatter.Data;
+using CodeChatter.Data.Entities;
+using CodeChatter.Web.Api;
+using CodeChatter.Web.Identity;
+using Microsoft.AspNetCore.Identity;
 
 namespace CodeChatter.Web.CommandLine;
 
 /// <summary>
 /// The command-line verbs of the same binary as the web app
-/// (<c>dotnet CodeChatter.Web.dll exec|doctor ...</c>). Each gets the app's configuration and services
+/// (<c>dotnet CodeChatter.Web.dll exec|doctor|users|tokens ...</c>). Each gets the app's configuration and services
 /// but no web server; logs go to stderr so stdout stays machine-readable.
 /// </summary>
 internal static class CommandLineVerbs
@@ -14,6 +18,8 @@ internal static class CommandLineVerbs
     {
         ["exec"] = ExecVerb.RunAsync,
         ["doctor"] = DoctorVerb.RunAsync,
+        ["users"] = AccountVerbs.UsersAsync,
+        ["tokens"] = AccountVerbs.TokensAsync,
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
@@ -32,6 +38,14 @@ internal static class CommandLineVerbs
         builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddCodeChatterCore(builder.Configuration);
+        // The database as the server finds it: the data directory is resolved against the current
+        // directory, the web host's default content root, so both land on the same file.
+        builder.Services.AddCodeChatterData(builder.Configuration, Directory.GetCurrentDirectory());
+        builder.Services.AddIdentityCore<ChatUser>(options => options.User.RequireUniqueEmail = true)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ChatDbContext>()
+            .AddUserManager<ChatUserManager>();
+        builder.Services.AddScoped<ApiTokenIssuer>();
         using var host = builder.Build();
         try
         {

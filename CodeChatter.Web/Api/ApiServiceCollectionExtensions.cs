@@ -1,0 +1,81 @@
+using CodeChatter.Web.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace CodeChatter.Web.Api;
+
+/// <summary>The JSON API's services: bearer tokens, ProblemDetails, the OpenAPI document.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the <see cref="ApiTokenAuthenticationHandler"/> scheme (not the default scheme: pages keep the
+    /// sign-in cookie), the "Api" policy that names only that scheme, ProblemDetails and OpenAPI.
+    /// </summary>
+    public static IServiceCollection AddCodeChatterApi(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiEndpoints.PolicyName, policy => policy
+                .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAreaHiddenResultHandler>();
+        services.AddScoped<ApiTokenIssuer>();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (context.ProblemDetails.Status == StatusCodes.Status401Unauthorized)
+            {
+                context.ProblemDetails.Detail ??= "Send a valid personal API token: Authorization: Bearer cc_…";
+            }
+        });
+        services.AddOpenApi();
+        return services;
+    }
+
+    /// <summary>
+    /// Status-code pages: ProblemDetails under <c>/api</c>, the plain default elsewhere (pages are read by
+    /// browsers, which also accept JSON, and should not get it).
+    /// </summary>
+    public static IApplicationBuilder UseCodeChatterStatusCodePages(this IApplicationBuilder app) =>
+        app.UseStatusCodePages(async statusCode =>
+        {
+            var context = statusCode.HttpContext;
+            var code = context.Response.StatusCode;
+            if (context.Request.Path.StartsWithSegments("/api")
+                && await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = { Status = code },
+                }))
+            {
+                return;
+            }
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync($"Status Code: {code}; {ReasonPhrases.GetReasonPhrase(code)}");
+        });
+}
+
+/// <summary>
+/// Hides the admin area: a signed-in person without the Admin role gets the same 404 as a page that does
+/// not exist (not a 403 that confirms it does). Someone not signed in is still sent to sign in.
+/// </summary>
+internal sealed class AdminAreaHiddenResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden && RequiresAdmin(policy))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+        return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    private static bool RequiresAdmin(AuthorizationPolicy policy) =>
+        policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>()
+            .Any(requirement => requirement.AllowedRoles.Contains(Roles.Admin));
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+using CodeChatter.Web.Api;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace CodeChatter.Web;
+
+/// <summary>Request limits, bound from the <c>RateLimits</c> section; tests and benchmarks raise them.</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    /// <summary>Sign-in attempts (POSTs of the Login page) per client address per window.</summary>
+    [Range(1, 1_000_000)]
+    public int SignInPermitLimit { get; set; } = 10;
+
+    /// <summary>The sign-in window, in seconds.</summary>
+    [Range(1, 86_400)]
+    public int SignInWindowSeconds { get; set; } = 60;
+
+    /// <summary>API requests per token (or per client address without one) per window.</summary>
+    [Range(1, 10_000_000)]
+    public int ApiPermitLimit { get; set; } = 1200;
+
+    /// <summary>The API window, in seconds.</summary>
+    [Range(1, 86_400)]
+    public int ApiWindowSeconds { get; set; } = 60;
+}
+
+internal static class RateLimiting
+{
+    private const string LoginPath = "/Identity/Account/Login";
+
+    /// <summary>
+    /// Sign-in POSTs are limited per client address (slows password guessing across accounts, where
+    /// Identity's lockout only protects one account); the API per token prefix, or per address when no
+    /// token is sent, so floods of bad tokens are limited too. The partition key needs no database.
+    /// </summary>
+    public static IServiceCollection AddCodeChatterRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(LoginPath, StringComparison.OrdinalIgnoreCase)
+                    ? RateLimitPartition.GetFixedWindowLimiter("sign-in:" + ClientAddress(context), _ => Window(limits.SignInPermitLimit, limits.SignInWindowSeconds))
+                    : RateLimitPartition.GetNoLimiter(""));
+            options.AddPolicy(ApiEndpoints.RateLimitPolicy, context =>
+                RateLimitPartition.GetFixedWindowLimiter(ApiPartition(context), _ => Window(limits.ApiPermitLimit, limits.ApiWindowSeconds)));
+            options.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var context = rejected.HttpContext;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(limits.SignInWindowSeconds);
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = ApiEndpoints.RetryAfterSeconds(retryAfter);
+                var detail = context.Request.Path.StartsWithSegments("/api")
+                    ? "Too many API requests; slow down."
+                    : "Too many sign-in attempts from this address; wait a minute and try again.";
+                if (!await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context,
+                        ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },
+                    }))
+                {
+                    await context.Response.WriteAsync(detail, cancellationToken);
+                }
+            };
+        });
+        return services;
+    }
+
+    private static FixedWindowRateLimiterOptions Window(int permits, int seconds) => new()
+    {
+        PermitLimit = permits, Window = TimeSpan.FromSeconds(seconds), QueueLimit = 0, AutoReplenishment = true,
+    };
+
+    private static string ApiPartition(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && ApiTokenIssuer.PrefixOf(header["Bearer ".Length..].Trim()) is { } prefix
+            ? "token:" + prefix
+            : "address:" + ClientAddress(context);
+    }
+
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}
