@@ -26,6 +26,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private readonly EffectiveLimits _defaultLimits;
     private readonly PrestartedSandboxPool? _pool;
     private int _prestartedRuns;
+    private int _pendingCleanups;
 
     /// <summary>Creates the executor; detection of the machine's isolation is done by <paramref name="environment"/>.</summary>
     public SandboxedExecutor(
@@ -91,17 +92,27 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         var stdin = Utf8.GetBytes(request.Stdin);
         try
         {
+            SandboxProcess sandbox;
+            byte[] input;
             if (_pool is not null && _pool.TryTake(language.Id, out var waiting))
             {
-                using (waiting)
-                {
-                    Interlocked.Increment(ref _prestartedRuns);
-                    var handover = SandboxBootstrap.Handover(language.Definition, code, stdin, limits, _environment.RunningAsRoot);
-                    return await waiting.RunAsync(handover, limits, Level, output, cancellationToken);
-                }
+                Interlocked.Increment(ref _prestartedRuns);
+                sandbox = waiting;
+                input = SandboxBootstrap.Handover(language.Definition, code, stdin, limits, _environment.RunningAsRoot);
             }
-            using var cold = await StartColdAsync(language.Definition, code, limits, cancellationToken);
-            return await cold.RunAsync(stdin, limits, Level, output, cancellationToken);
+            else
+            {
+                sandbox = await StartColdAsync(language.Definition, code, limits, cancellationToken);
+                input = stdin;
+            }
+            try
+            {
+                return await sandbox.RunAsync(input, limits, Level, output, cancellationToken);
+            }
+            finally
+            {
+                CleanUpInBackground(sandbox);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -118,6 +129,34 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             };
         }
     }
+
+    /// <summary>
+    /// By the time a run's result exists its box has exited and its pid namespace is gone; removing the
+    /// cgroup, sweeping the uid and deleting the host folder only has to happen before the uid is
+    /// handed out again, so it is done off the caller's path.
+    /// </summary>
+    private void CleanUpInBackground(SandboxProcess sandbox)
+    {
+        Interlocked.Increment(ref _pendingCleanups);
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                sandbox.Dispose();
+            }
+            catch (Exception exception)
+            {
+                _logger.LogError(exception, "Cleaning up after a run failed");
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingCleanups);
+            }
+        });
+    }
+
+    /// <summary>Whether every finished run has been cleaned up (nothing of it is left on the host).</summary>
+    internal bool IsCleanedUp => Volatile.Read(ref _pendingCleanups) == 0;
 
     private async Task<SandboxProcess> StartColdAsync(LanguageDefinition language, byte[] code, EffectiveLimits limits, CancellationToken cancellationToken)
     {
@@ -259,6 +298,8 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     public void Dispose()
     {
         _pool?.Dispose();
+        // A process that ends right after its last run (the exec verb) must not leave that run's folder.
+        SpinWait.SpinUntil(() => IsCleanedUp, TimeSpan.FromSeconds(10));
         _launcher.Dispose();
     }
 }

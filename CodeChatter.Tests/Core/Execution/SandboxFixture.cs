@@ -27,7 +27,9 @@ public sealed class SandboxFixture : IDisposable
     // A uid range of the tests' own: the executor SIGKILLs everything a slot uid owns after each run,
     // so sharing the configured range with a server or another test run on this machine would let
     // one kill the other's runs.
-    private const int TestSandboxUidBase = 61_500;
+    // Per test process, too: the leftover check scans this range, and another test run on the same
+    // machine (holding its own uids through the lock files) must not show up in it.
+    private static readonly int TestSandboxUidBase = 2_000_000 + Environment.ProcessId % 100_000 * 1_000;
 
     private static readonly Dictionary<string, string> Packages = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -71,6 +73,8 @@ public sealed class SandboxFixture : IDisposable
     /// </summary>
     public bool UsePrestarted { get; set; }
 
+    private int _runsInFlight;
+
     public SandboxedExecutor Executor => UsePrestarted ? PrestartedExecutor : ColdExecutor;
 
     private static ExecutionOptions TestOptions(int prestartedPerLanguage)
@@ -111,13 +115,15 @@ public sealed class SandboxFixture : IDisposable
         if (!UsePrestarted) return await ColdExecutor.ExecuteAsync(request, output, cancellationToken);
 
         await PrestartedExecutor.WaitUntilPrestartedAsync(TimeSpan.FromSeconds(20));
+        var alone = Interlocked.Increment(ref _runsInFlight) == 1;
         var before = PrestartedExecutor.PrestartedRunCount;
         var result = await PrestartedExecutor.ExecuteAsync(request, output, cancellationToken);
+        alone &= Interlocked.Decrement(ref _runsInFlight) == 0;
+        // Runs started together share the pool; only a run made alone is sure to get a waiting box.
         var prestartable = Languages.TryGetAvailable(language, out var info) && !string.IsNullOrEmpty(info.Definition.Prestart);
-        if (prestartable && result.Status != RunStatus.Rejected && !cancellationToken.IsCancellationRequested)
+        if (alone && prestartable && result.Status != RunStatus.Rejected && !cancellationToken.IsCancellationRequested)
         {
-            // At least this run (or, when a test runs many at once, one of them) used a waiting sandbox.
-            Assert.True(PrestartedExecutor.PrestartedRunCount > before, "the run should have been served by a pre-started sandbox");
+            Assert.True(PrestartedExecutor.PrestartedRunCount == before + 1, "the run should have been served by a pre-started sandbox");
         }
         return result;
     }
@@ -162,6 +168,8 @@ public sealed class SandboxFixture : IDisposable
     /// <remarks>The sandboxes waiting in the pre-started pool are the only things allowed to exist.</remarks>
     public void AssertNothingLeftBehind()
     {
+        Assert.True(SpinWait.SpinUntil(() => ColdExecutor.IsCleanedUp && PrestartedExecutor.IsCleanedUp, TimeSpan.FromSeconds(20)),
+            "runs were not cleaned up");
         var waiting = WaitingSandboxes();
         var waitingUids = waiting.Select(box => box.Uid).ToHashSet();
         var waitingFolders = waiting.Select(box => Path.GetFileName(box.HostDirectory)).ToHashSet();

@@ -30,6 +30,7 @@ public sealed class UnsandboxedFallbackTests(SandboxFixture sandbox)
             Assert.True(result.Status == RunStatus.Succeeded, $"{result.Status}: {result.Detail} {result.Stderr}");
             Assert.Equal("1\n", result.Stdout);
             Assert.Equal(SandboxLevel.Unsandboxed, result.SandboxLevel);
+            Assert.True(SpinWait.SpinUntil(() => executor.IsCleanedUp, TimeSpan.FromSeconds(20)), "the run was not cleaned up");
             Assert.Empty(Directory.GetFileSystemEntries(options.RunDirectory));
             Assert.Empty(sandbox.TasksInRunCgroupsExceptWaiting());
         }
