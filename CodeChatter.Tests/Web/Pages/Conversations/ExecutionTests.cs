@@ -33,18 +33,31 @@ public class ExecutionTests(ChatAppFactory factory) : IClassFixture<ChatAppFacto
     }
 
     [Fact]
-    public async Task A_run_long_finished_sends_its_stored_output_at_once()
+    public async Task A_run_that_ended_before_this_server_started_sends_its_stored_output_at_once()
     {
         using var client = await ChatClient.RegisterAsync(factory);
-        var chat = await client.NewConversationAsync("import sys\nprint('out')\nprint('err', file=sys.stderr)");
-        var eventsUrl = $"/Conversations/{chat.ConversationId}/Executions/{ExecutionIdOf(chat)}/Events";
+        var chat = await client.NewConversationAsync("print(1)");
+        var snippetId = long.Parse(chat.Single("li.message-code").GetAttribute("data-snippet-id")!);
+        // A stored run this server never ran, as after a restart: only its row is left to send.
+        var executionId = await client.WithDbAsync(async db =>
+        {
+            var row = new CodeChatter.Data.Entities.Execution { SnippetId = snippetId, Trigger = CodeChatter.Core.Chat.ExecutionTrigger.Rerun };
+            row.Complete(new ExecutionResult { Status = RunStatus.Failed, ExitCode = 1, Stdout = "out\n", Stderr = "err\n" });
+            db.Executions.Add(row);
+            await db.SaveChangesAsync();
+            return row.Id;
+        });
+        var eventsUrl = $"/Conversations/{chat.ConversationId}/Executions/{executionId}/Events";
 
         var events = await ReadEventsAsync(client, eventsUrl);
+        var reconnected = await ReadEventsAsync(client, eventsUrl, lastEventId: "7");
 
         Assert.Equal(["chunk", "chunk", "end"], events.Select(e => e.Name));
         Assert.Equal("out\n", events[0].Data.GetProperty("text").GetString());
         Assert.Equal("stderr", events[1].Data.GetProperty("stream").GetString());
         Assert.Equal("err\n", events[1].Data.GetProperty("text").GetString());
+        Assert.Equal("failed", events[2].Data.GetProperty("status").GetString());
+        Assert.Equal(["reset", "chunk", "chunk", "end"], reconnected.Select(e => e.Name));
     }
 
     [Fact]
