@@ -1,5 +1,6 @@
 using System.Text;
 using CodeChatter.Core.Execution;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,14 +15,19 @@ namespace CodeChatter.Core.Chat;
 /// A run that has started is not tied to the request that asked for it: a browser that goes away does
 /// not stop it, and its result is stored. Only the host stopping stops it; it is then stored as
 /// <c>internal_error</c>/"interrupted" with the output it had printed, the same words a run cut off by a
-/// crash gets at the next start.
+/// crash gets at the next start. A person can stop their own run through <see cref="LiveRuns"/>; it is
+/// then stored as <c>killed</c>. Every run is registered there while in flight, with its output so far.
 /// </remarks>
 public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
-    IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger)
+    IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
+    LiveRuns liveRuns, IServiceScopeFactory scopes)
 {
     /// <summary>The detail of a run stopped by the server shutting down.</summary>
     public const string InterruptedDetail = "interrupted";
+
+    /// <summary>The detail of a run a person stopped while it waited for room to run.</summary>
+    public const string StoppedBeforeStartDetail = "stopped before it started";
 
     /// <summary>Language id stored on notes.</summary>
     public const string NoteLanguage = "markdown";
@@ -61,18 +67,7 @@ public sealed class RunService(
     /// <exception cref="ArgumentException">The message does not pass <see cref="Validate"/>.</exception>
     public async Task<SubmitOutcome?> SubmitAsync(NewMessage message, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        var problems = Validate(message.Kind, message.Language, message.Text, message.Stdin);
-        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems.Values), nameof(message));
-        if (message.Kind == SnippetKind.Code && languages.TryGetAvailable(message.Language, out var language))
-        {
-            message = message with { Language = language.Id };
-        }
-        else if (message.Kind == SnippetKind.Note)
-        {
-            message = message with { Language = NoteLanguage, Stdin = "" };
-        }
-
+        message = Normalize(message);
         var stored = await store.AddMessageAsync(message, cancellationToken);
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new SubmitOutcome(stored, null);
@@ -80,6 +75,50 @@ public sealed class RunService(
         var request = new ExecutionRequest(message.Language, message.Text) { Stdin = message.Stdin };
         var result = await RunAndStoreAsync(message.UserId, executionId, request);
         return new SubmitOutcome(stored, result);
+    }
+
+    /// <summary>
+    /// Stores a message and, for code, starts its run and returns at once: the run goes on in the
+    /// background (watch or stop it through <see cref="LiveRuns"/>), with services from a scope of its own
+    /// since it outlives the caller's.
+    /// </summary>
+    /// <returns>The ids and the run's completion, or null when the conversation is not that person's.</returns>
+    /// <exception cref="ArgumentException">The message does not pass <see cref="Validate"/>.</exception>
+    public async Task<StartedMessage?> StartAsync(NewMessage message, CancellationToken cancellationToken = default)
+    {
+        message = Normalize(message);
+        var stored = await store.AddMessageAsync(message, cancellationToken);
+        if (stored is null) return null;
+        if (stored.ExecutionId is not { } executionId) return new StartedMessage(stored, null);
+
+        var request = new ExecutionRequest(message.Language, message.Text) { Stdin = message.Stdin };
+        var live = liveRuns.Begin(executionId, message.UserId, lifetime.ApplicationStopping);
+        var completion = Task.Run(async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            try
+            {
+                return await scope.ServiceProvider.GetRequiredService<RunService>().RunAndStoreAsync(message.UserId, executionId, request, live);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogError(exception, "Run {ExecutionId} failed outside the sandbox", executionId);
+                throw;
+            }
+        }, CancellationToken.None);
+        return new StartedMessage(stored, completion);
+    }
+
+    private NewMessage Normalize(NewMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var problems = Validate(message.Kind, message.Language, message.Text, message.Stdin);
+        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems.Values), nameof(message));
+        if (message.Kind == SnippetKind.Code && languages.TryGetAvailable(message.Language, out var language))
+        {
+            return message with { Language = language.Id };
+        }
+        return message.Kind == SnippetKind.Note ? message with { Language = NoteLanguage, Stdin = "" } : message;
     }
 
     /// <summary>Runs one snippet of that person's again, adding a run.</summary>
@@ -118,30 +157,56 @@ public sealed class RunService(
         started.ConversationId, started.SnippetId, started.ExecutionId, result,
         RunOutput.From(result).HasChangedSince(started.Previous));
 
-    private async Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request)
+    private Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request) =>
+        RunAndStoreAsync(userId, executionId, request, liveRuns.Begin(executionId, userId, lifetime.ApplicationStopping));
+
+    private async Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request, LiveRun live)
     {
         var stopping = lifetime.ApplicationStopping;
-        ExecutionResult result;
+        ExecutionResult? result = null;
         try
         {
-            using var admitted = await admission.AdmitAsync(userId, stopping);
-            result = admitted.IsAdmitted
-                ? await executor.ExecuteAsync(request, output: null, stopping)
-                : ExecutionResult.Rejected(admitted.Refusal!, executor.Level) with { RetryAfter = admitted.RetryAfter };
+            try
+            {
+                // live.Token is cancelled by Stop and by the host stopping.
+                using var admitted = await admission.AdmitAsync(userId, live.Token);
+                result = admitted.IsAdmitted
+                    ? await executor.ExecuteAsync(request, live.Append, live.Token)
+                    : ExecutionResult.Rejected(admitted.Refusal!, executor.Level) with { RetryAfter = admitted.RetryAfter };
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Nothing ran; the in-flight row already says interrupted.
+                logger.LogInformation("Run {ExecutionId} was not started: the server is stopping", executionId);
+                throw;
+            }
+            catch (OperationCanceledException) when (live.StopRequested)
+            {
+                var now = DateTimeOffset.UtcNow;
+                result = new ExecutionResult
+                {
+                    Status = RunStatus.Killed, Detail = StoppedBeforeStartDetail, SandboxLevel = executor.Level,
+                    StartedAt = now, FinishedAt = now,
+                };
+            }
+            // A person's Stop is a kill; the host stopping is not the snippet's doing.
+            if (stopping.IsCancellationRequested && result.Status == RunStatus.Killed && !live.StopRequested)
+            {
+                result = result with { Status = RunStatus.InternalError, Detail = InterruptedDetail };
+            }
+            // The result is stored even if the caller has gone: CancellationToken.None on purpose.
+            await store.CompleteAsync(executionId, result, CancellationToken.None);
+            return result;
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        finally
         {
-            // Nothing ran; the in-flight row already says interrupted.
-            logger.LogInformation("Run {ExecutionId} was not started: the server is stopping", executionId);
-            throw;
+            // Watchers hear the end only once it is stored; a run that could not be stored ends as its
+            // in-flight row reads.
+            live.Complete(result ?? new ExecutionResult
+            {
+                Status = RunStatus.InternalError, Detail = InterruptedDetail, SandboxLevel = executor.Level,
+            });
         }
-        if (stopping.IsCancellationRequested && result.Status == RunStatus.Killed)
-        {
-            result = result with { Status = RunStatus.InternalError, Detail = InterruptedDetail };
-        }
-        // The result is stored even if the caller has gone: CancellationToken.None on purpose.
-        await store.CompleteAsync(executionId, result, CancellationToken.None);
-        return result;
     }
 }
 
@@ -157,3 +222,8 @@ public sealed record SubmitOutcome(StoredMessage Stored, ExecutionResult? Result
 /// <param name="Result">How it ended.</param>
 /// <param name="Changed">Whether status, stdout or stderr differ from the snippet's previous run.</param>
 public sealed record RerunOutcome(long ConversationId, long SnippetId, long ExecutionId, ExecutionResult Result, bool Changed);
+
+/// <summary>A stored message whose run, for code, goes on in the background.</summary>
+/// <param name="Stored">The ids of what was stored.</param>
+/// <param name="Completion">Ends with the stored result; null for a note.</param>
+public sealed record StartedMessage(StoredMessage Stored, Task<ExecutionResult>? Completion);

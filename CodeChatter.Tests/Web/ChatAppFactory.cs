@@ -6,7 +6,7 @@ namespace CodeChatter.Tests.Web;
 
 /// <summary>
 /// The whole app, hosted in memory, on a real SQLite file of its own (one per test class, migrated at
-/// start-up like production) and the real sandboxed executor.
+/// start-up like production) and the real sandboxed executor. The browser tests serve it on real Kestrel.
 /// </summary>
 public class ChatAppFactory : WebApplicationFactory<Program>
 {

@@ -1,5 +1,6 @@
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Execution;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -66,10 +67,96 @@ public class RunServiceTests
         Assert.Equal(["Language", "Stdin", "Text"], problems.Keys.Order());
     }
 
+    [Fact]
+    public async Task A_started_run_returns_at_once_and_its_watchers_see_exactly_what_is_stored()
+    {
+        var executor = new WaitingExecutor();
+        var (service, store, _, live) = CreateWithLiveRuns(executor);
+
+        var started = await service.StartAsync(Message());
+        await executor.Started.Task;
+        var executionId = started!.Stored.ExecutionId!.Value;
+        executor.Print(new OutputChunk(OutputStream.Stdout, "one\n"));
+        using var watch = live.Find(executionId, "user-1")!.Watch();
+        executor.Print(new OutputChunk(OutputStream.Stderr, "warn\n"));
+        executor.Print(new OutputChunk(OutputStream.Stdout, "two\n"));
+        executor.Finish(new ExecutionResult { Status = RunStatus.Succeeded, ExitCode = 0, Stdout = "one\ntwo\n", Stderr = "warn\n" });
+        var result = await started.Completion!;
+
+        var events = new List<LiveRunEvent>();
+        await foreach (var item in watch.Events.ReadAllAsync()) events.Add(item);
+        var chunks = events.OfType<LiveChunk>().ToList();
+        Assert.Equal([1L, 2, 3], chunks.Select(c => c.Sequence));
+        Assert.Equal(store.Completed[executionId].Stdout, string.Concat(chunks.Where(c => c.Stream == OutputStream.Stdout).Select(c => c.Text)));
+        Assert.Equal(store.Completed[executionId].Stderr, string.Concat(chunks.Where(c => c.Stream == OutputStream.Stderr).Select(c => c.Text)));
+        Assert.Equal(RunStatus.Succeeded, Assert.IsType<LiveEnd>(events[^1]).Result.Status);
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+    }
+
+    [Fact]
+    public async Task A_watcher_that_reconnects_gets_only_the_output_after_the_last_one_it_saw()
+    {
+        var executor = new WaitingExecutor();
+        var (service, _, _, live) = CreateWithLiveRuns(executor);
+        var started = await service.StartAsync(Message());
+        await executor.Started.Task;
+        executor.Print(new OutputChunk(OutputStream.Stdout, "a"));
+        executor.Print(new OutputChunk(OutputStream.Stdout, "b"));
+        executor.Print(new OutputChunk(OutputStream.Stdout, "c"));
+        executor.Finish(new ExecutionResult { Status = RunStatus.Succeeded, ExitCode = 0, Stdout = "abc" });
+        await started!.Completion!;
+
+        using var watch = live.Find(started.Stored.ExecutionId!.Value, "user-1")!.Watch(afterSequence: 2);
+        var events = new List<LiveRunEvent>();
+        await foreach (var item in watch.Events.ReadAllAsync()) events.Add(item);
+
+        Assert.True(watch.Resumed);
+        Assert.Equal("c", Assert.IsType<LiveChunk>(events[0]).Text);
+        Assert.IsType<LiveEnd>(events[1]);
+        Assert.Null(live.Find(started.Stored.ExecutionId!.Value, "someone-else"));
+    }
+
+    [Fact]
+    public async Task A_person_who_stops_their_run_gets_it_stored_as_killed()
+    {
+        var executor = new WaitingExecutor();
+        var (service, store, _, live) = CreateWithLiveRuns(executor);
+        var started = await service.StartAsync(Message());
+        await executor.Started.Task;
+
+        Assert.True(live.Find(started!.Stored.ExecutionId!.Value, "user-1")!.Stop());
+        var result = await started.Completion!;
+
+        Assert.Equal(RunStatus.Killed, result.Status);
+        Assert.Equal(RunStatus.Killed, store.Completed[started.Stored.ExecutionId!.Value].Status);
+        Assert.Equal("partial\n", store.Completed[started.Stored.ExecutionId!.Value].Stdout);
+    }
+
+    [Fact]
+    public async Task A_started_run_cut_off_by_the_server_stopping_is_stored_as_interrupted()
+    {
+        var executor = new WaitingExecutor();
+        var (service, store, lifetime, _) = CreateWithLiveRuns(executor);
+        var started = await service.StartAsync(Message());
+        await executor.Started.Task;
+
+        lifetime.Stop();
+        var result = await started!.Completion!;
+
+        Assert.Equal(RunStatus.InternalError, result.Status);
+        Assert.Equal("interrupted", store.Completed[started.Stored.ExecutionId!.Value].Detail);
+    }
+
     private static NewMessage Message() =>
         new("user-1", null, SnippetKind.Code, "python", "print('hi')", "", ExecutionTrigger.Submit);
 
     private static (RunService, MemoryRunStore, StoppableLifetime) Create(ICodeExecutor executor, IRunAdmission? admission = null)
+    {
+        var (service, store, lifetime, _) = CreateWithLiveRuns(executor, admission);
+        return (service, store, lifetime);
+    }
+
+    private static (RunService, MemoryRunStore, StoppableLifetime, LiveRuns) CreateWithLiveRuns(ICodeExecutor executor, IRunAdmission? admission = null)
     {
         var options = Options.Create(new ExecutionOptions
         {
@@ -77,8 +164,17 @@ public class RunServiceTests
         });
         var store = new MemoryRunStore();
         var lifetime = new StoppableLifetime();
-        var service = new RunService(store, executor, admission ?? new AdmitEveryRun(), new LanguageCatalog(options), options, lifetime, NullLogger<RunService>.Instance);
-        return (service, store, lifetime);
+        var services = new ServiceCollection()
+            .AddSingleton<IRunStore>(store)
+            .AddSingleton(executor)
+            .AddSingleton(admission ?? new AdmitEveryRun())
+            .AddSingleton(options)
+            .AddSingleton<LanguageCatalog>()
+            .AddSingleton<IHostApplicationLifetime>(lifetime)
+            .AddSingleton<Microsoft.Extensions.Logging.ILogger<RunService>>(NullLogger<RunService>.Instance)
+            .AddCodeChatterChat()
+            .BuildServiceProvider();
+        return (services.CreateScope().ServiceProvider.GetRequiredService<RunService>(), store, lifetime, services.GetRequiredService<LiveRuns>());
     }
 
     private sealed class RefuseEverything : IRunAdmission
@@ -98,7 +194,11 @@ public class RunServiceTests
 
         public SandboxLevel Level => SandboxLevel.Bubblewrap;
 
+        private Action<OutputChunk>? _output;
+
         public void Finish(ExecutionResult result) => _result.TrySetResult(result);
+
+        public void Print(OutputChunk chunk) => _output!(chunk);
 
         public async Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, Action<OutputChunk>? output = null, CancellationToken cancellationToken = default)
         {
@@ -107,6 +207,7 @@ public class RunServiceTests
                 TokenWasCancelled = true;
                 _result.TrySetResult(new ExecutionResult { Status = RunStatus.Killed, Signal = 9, Stdout = "partial\n", Detail = "stopped" });
             });
+            _output = output;
             Started.TrySetResult();
             return await _result.Task;
         }

@@ -2,6 +2,7 @@ using CodeChatter.Core.Chat;
 using CodeChatter.Core.Execution;
 using CodeChatter.Data;
 using CodeChatter.Data.Entities;
+using CodeChatter.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CodeChatter.Web.Pages.Conversations;
 
 /// <summary>One conversation: the person's messages, the robot's replies, and the forms to send more.</summary>
-public class ChatModel(ChatDbContext db, RunService runs) : PageModel
+public class ChatModel(ChatDbContext db, RunService runs, LanguageCatalog languages) : PageModel
 {
     [BindProperty]
     public RunInput Input { get; set; } = new();
@@ -43,6 +44,28 @@ public class ChatModel(ChatDbContext db, RunService runs) : PageModel
             User.UserId(), id, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit));
         if (outcome is null) return NotFound();
         return RedirectToPage("/Conversations/Chat", null, new { id }, $"execution-{outcome.Stored.ExecutionId}");
+    }
+
+    /// <summary>
+    /// The compose form sent by the page's script: stores the message, starts the run and answers at once
+    /// with JSON; the script then follows the run's live output.
+    /// </summary>
+    public async Task<IActionResult> OnPostStartAsync(long id)
+    {
+        var problems = runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin);
+        if (problems.Count > 0) return StartProblems.For(problems);
+        var started = await runs.StartAsync(new NewMessage(
+            User.UserId(), id, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit));
+        if (started is null) return NotFound();
+        var stored = started.Stored;
+        var snippet = await db.Snippets.AsNoTracking().SingleAsync(s => s.Id == stored.SnippetId);
+        var executionId = stored.ExecutionId!.Value;
+        return new JsonResult(new StartedRunView(
+            stored.ConversationId, snippet.Id, executionId, snippet.Sequence, snippet.Language,
+            languages.All.FirstOrDefault(l => l.Id == snippet.Language)?.Definition.EditorMode ?? "",
+            snippet.Code, snippet.Stdin, Format.Iso(snippet.CreatedAt), Format.Time(snippet.CreatedAt),
+            Url.Page("/Conversations/Execution", "Events", new { id, executionId })!,
+            Url.Page("/Conversations/Execution", "Stop", new { id, executionId })!));
     }
 
     public async Task<IActionResult> OnPostNoteAsync(long id)
@@ -116,7 +139,7 @@ public class ChatModel(ChatDbContext db, RunService runs) : PageModel
             var executions = snippet.Executions.OrderByDescending(e => e.Id).ToList();
             if (executions.Count == 0) return new MessageView(snippet, null, []);
             var replies = executions.Select((execution, index) => new ReplyView(
-                execution,
+                snippet.ConversationId, execution,
                 RerunComparison.Between(execution, executions.Skip(index + 1).FirstOrDefault(e => e.FinishedAt is not null))))
                 .ToList();
             return new MessageView(snippet, replies[0], replies[1..]);
@@ -124,7 +147,21 @@ public class ChatModel(ChatDbContext db, RunService runs) : PageModel
     }
 
     /// <summary>A robot reply and, for a re-run, how it compares with the run before it.</summary>
-    public sealed record ReplyView(Execution Execution, RerunComparison? Comparison);
+    public sealed record ReplyView(long ConversationId, Execution Execution, RerunComparison? Comparison);
+}
+
+/// <summary>What the Start handler answers: the new message and where to follow and stop its run.</summary>
+public sealed record StartedRunView(
+    long ConversationId, long SnippetId, long ExecutionId, int Sequence, string Language, string EditorMode,
+    string Code, string Stdin, string CreatedAt, string CreatedAtText, string EventsUrl, string StopUrl);
+
+/// <summary>A refused Start: 400 with the problems keyed by form field, as the validation spans name them.</summary>
+internal static class StartProblems
+{
+    public static IActionResult For(IReadOnlyDictionary<string, string> problems) => new BadRequestObjectResult(new
+    {
+        errors = problems.ToDictionary(pair => pair.Key == "Text" ? "Input.Code" : $"Input.{pair.Key}", pair => pair.Value),
+    });
 }
 
 /// <summary>A re-run against the snippet's run before it: same or changed, and the line diffs when changed.</summary>

@@ -34,4 +34,27 @@ public class NewModel(RunService runs) : PageModel
         var stored = outcome!.Stored;
         return RedirectToPage("/Conversations/Chat", null, new { id = stored.ConversationId }, $"execution-{stored.ExecutionId}");
     }
+
+    /// <summary>
+    /// The form sent by the page's script: starts the run without waiting for it and answers with the
+    /// conversation's address, where the script goes to watch the run's live output.
+    /// </summary>
+    public async Task<IActionResult> OnPostStartAsync()
+    {
+        var problems = runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin);
+        if (problems.Count > 0) return StartProblems.For(problems);
+        if (!ModelState.IsValid)
+        {
+            return BadRequest(new { errors = ModelState.Where(e => e.Value!.Errors.Count > 0).ToDictionary(e => e.Key, e => e.Value!.Errors[0].ErrorMessage) });
+        }
+        var started = await runs.StartAsync(new NewMessage(
+            User.UserId(), null, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit) { Title = Title });
+        var stored = started!.Stored;
+        return new JsonResult(new
+        {
+            stored.ConversationId,
+            stored.ExecutionId,
+            url = Url.Page("/Conversations/Chat", null, new { id = stored.ConversationId }, null, null, $"execution-{stored.ExecutionId}"),
+        });
+    }
 }

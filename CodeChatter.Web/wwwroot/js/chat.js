@@ -1,0 +1,381 @@
+// The chat's behaviour when JavaScript is on: the code editor, sending without a reload, live output
+// (server-sent events), Stop, and Copy / Show all on output. Every page works without it through plain
+// form posts. Text from people and snippets only ever goes into the page as text (textContent, text
+// nodes), never as HTML.
+(() => {
+  'use strict';
+
+  const editorApi = window.CodeChatterEditor;
+  const stoppedStatuses = ['timed_out', 'killed', 'memory_limit', 'output_limit'];
+  let announcer;
+
+  document.addEventListener('DOMContentLoaded', () => {
+    announcer = document.createElement('div');
+    announcer.className = 'visually-hidden';
+    announcer.setAttribute('role', 'status');
+    document.body.append(announcer);
+
+    const compose = document.getElementById('compose');
+    if (compose) setUpCompose(compose);
+    document.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
+    document.querySelectorAll('form.rerun-form, form#rerun-all').forEach(showBusyOnSubmit);
+    document.querySelectorAll('article.reply').forEach(reply => {
+      if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) follow(reply);
+      else addOutputTools(reply);
+    });
+  });
+
+  // A page restored from the back/forward cache must not keep a button stuck on "Re-running…".
+  window.addEventListener('pageshow', event => {
+    if (!event.persisted) return;
+    document.querySelectorAll('button[data-idle-text]').forEach(button => setBusy(button, false));
+  });
+
+  function setUpCompose(form) {
+    const textarea = form.querySelector('textarea[data-editor]');
+    const select = form.querySelector('select#language');
+    let editor = null;
+    if (editorApi && textarea) {
+      const keys = document.getElementById('editor-keys');
+      if (keys) keys.hidden = false;
+      editor = editorApi.attach(textarea, { mode: modeOf(select), onRun: () => form.requestSubmit() });
+      if (select) select.addEventListener('change', () => editor.setMode(modeOf(select)));
+    }
+    if (form.dataset.startUrl && window.fetch && window.EventSource) {
+      form.addEventListener('submit', event => {
+        event.preventDefault();
+        start(form, editor);
+      });
+    }
+  }
+
+  function modeOf(select) {
+    const option = select && select.selectedOptions[0];
+    return option ? option.dataset.editorMode || '' : '';
+  }
+
+  async function start(form, editor) {
+    if (form.dataset.busy) return;
+    const button = form.querySelector('button[type=submit]');
+    form.dataset.busy = 'yes';
+    setBusy(button, true);
+    clearErrors(form);
+    let navigating = false;
+    try {
+      const response = await fetch(form.dataset.startUrl, {
+        method: 'POST', body: new FormData(form), headers: { Accept: 'application/json' }, credentials: 'same-origin',
+      });
+      if (response.status === 400) {
+        showErrors(form, (await response.json()).errors || {});
+        return;
+      }
+      if (!response.ok) {
+        showFormError(form, `The server could not start the run (HTTP ${response.status}). Try again.`);
+        return;
+      }
+      const started = await response.json();
+      if (started.url) {
+        // The new-conversation page: the conversation shows the run going on.
+        navigating = true;
+        window.location.assign(started.url);
+        return;
+      }
+      appendMessage(started);
+      if (editor) editor.setValue('');
+      else form.querySelector('textarea[data-editor]').value = '';
+      const stdin = form.querySelector('#stdin');
+      if (stdin) stdin.value = '';
+    } catch (error) {
+      showFormError(form, 'Could not reach the server. Check your connection and try again.');
+    } finally {
+      if (!navigating) {
+        delete form.dataset.busy;
+        setBusy(button, false);
+      }
+    }
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll('[data-valmsg-for]').forEach(span => { span.textContent = ''; });
+    const summary = form.querySelector('[role=alert]');
+    if (summary) summary.textContent = '';
+  }
+
+  function showErrors(form, errors) {
+    for (const [field, message] of Object.entries(errors)) {
+      const span = form.querySelector(`[data-valmsg-for="${CSS.escape(field)}"]`);
+      if (span) span.textContent = message;
+      else showFormError(form, message);
+    }
+  }
+
+  function showFormError(form, message) {
+    const summary = form.querySelector('[role=alert]');
+    if (summary) summary.textContent = message;
+    announce(message);
+  }
+
+  function appendMessage(started) {
+    const chat = document.getElementById('chat');
+    const empty = chat.querySelector(':scope > li.empty');
+    if (empty) empty.remove();
+
+    const message = document.getElementById('message-template').content.firstElementChild.cloneNode(true);
+    message.id = `snippet-${started.snippetId}`;
+    message.dataset.snippetId = started.snippetId;
+    message.querySelector('.sequence-number').textContent = `#${started.sequence}`;
+    message.querySelector('.language').textContent = started.language;
+    setTime(message.querySelector('time'), started);
+    const code = message.querySelector('pre.code code');
+    code.dataset.language = started.language;
+    code.textContent = started.code;
+    const stdin = message.querySelector('details.stdin');
+    if (started.stdin) {
+      stdin.hidden = false;
+      stdin.querySelector('code').textContent = started.stdin;
+    } else {
+      stdin.remove();
+    }
+    message.querySelector('input[name=snippetId]').value = started.snippetId;
+
+    const reply = document.getElementById('reply-template').content.firstElementChild.cloneNode(true);
+    reply.id = `execution-${started.executionId}`;
+    reply.dataset.executionId = started.executionId;
+    reply.dataset.eventsUrl = started.eventsUrl;
+    setTime(reply.querySelector('time'), started);
+    reply.querySelector('form.stop-form').action = started.stopUrl;
+    message.append(reply);
+    chat.append(message);
+
+    const pre = message.querySelector('pre.code');
+    pre.dataset.editorMode = started.editorMode;
+    highlight(pre);
+    showBusyOnSubmit(message.querySelector('form.rerun-form'));
+    follow(reply);
+    reply.scrollIntoView({ block: 'nearest' });
+  }
+
+  function setTime(time, started) {
+    time.setAttribute('datetime', started.createdAt);
+    time.textContent = started.createdAtText;
+  }
+
+  function highlight(pre) {
+    if (editorApi && pre.dataset.editorMode) editorApi.highlight(pre, pre.dataset.editorMode);
+  }
+
+  // Streams a running reply's output into it until the run ends, then shows the stored result.
+  function follow(reply) {
+    const outputs = {
+      stdout: reply.querySelector('pre[data-stream=stdout]'),
+      stderr: reply.querySelector('pre[data-stream=stderr]'),
+    };
+    const elapsed = reply.querySelector('.elapsed');
+    const began = performance.now() - Number(elapsed.dataset.elapsedMs || 0);
+    const tick = () => { elapsed.textContent = `${((performance.now() - began) / 1000).toFixed(1)} s`; };
+    tick();
+    const timer = setInterval(tick, 100);
+
+    const stopForm = reply.querySelector('form.stop-form');
+    stopForm.addEventListener('submit', event => {
+      event.preventDefault();
+      stop(stopForm);
+    });
+
+    const source = new EventSource(reply.dataset.eventsUrl);
+    source.addEventListener('chunk', event => {
+      const chunk = JSON.parse(event.data);
+      const pre = outputs[chunk.stream];
+      if (!pre) return;
+      const keepInView = isBottomVisible(reply);
+      pre.closest('section').hidden = false;
+      pre.append(chunk.text);
+      pre.scrollTop = pre.scrollHeight;
+      if (keepInView) reply.scrollIntoView({ block: 'nearest' });
+    });
+    source.addEventListener('reset', () => {
+      for (const pre of Object.values(outputs)) {
+        pre.textContent = '';
+        pre.closest('section').hidden = true;
+      }
+    });
+    source.addEventListener('end', event => {
+      source.close();
+      clearInterval(timer);
+      finish(reply, JSON.parse(event.data));
+    });
+    source.addEventListener('error', () => {
+      // The browser reconnects by itself (sending Last-Event-ID) unless the server refused the stream.
+      if (source.readyState === EventSource.CLOSED) {
+        clearInterval(timer);
+        const status = reply.querySelector('.running');
+        if (status) status.textContent = 'Lost the live output. Reload the page to see the result.';
+      }
+    });
+  }
+
+  function isBottomVisible(element) {
+    return element.getBoundingClientRect().bottom <= window.innerHeight + 48;
+  }
+
+  async function stop(form) {
+    const button = form.querySelector('button');
+    button.disabled = true;
+    button.textContent = 'Stopping…';
+    try {
+      await fetch(form.action, {
+        method: 'POST', body: new FormData(form), headers: { Accept: 'application/json' }, credentials: 'same-origin',
+      });
+    } catch (error) {
+      button.disabled = false;
+      button.textContent = 'Stop';
+      announce('Could not reach the server to stop the run.');
+    }
+  }
+
+  // Turns a running reply into a finished one, as the server draws it (see _Reply.cshtml).
+  function finish(reply, end) {
+    reply.dataset.status = end.status;
+    delete reply.dataset.eventsUrl;
+    const badge = reply.querySelector('.status');
+    badge.className = `status status-${end.status}`;
+    badge.dataset.status = end.status;
+    badge.textContent = end.status;
+    reply.querySelector('.live-status').remove();
+
+    const facts = element('dl', 'run-facts');
+    const fact = (name, value) => {
+      const row = document.createElement('div');
+      row.append(element('dt', '', name), element('dd', '', String(value)));
+      facts.append(row);
+    };
+    fact('Exit code', end.exitCode ?? 'none');
+    if (end.signal != null) fact('Signal', end.signal);
+    fact('Wall time', milliseconds(end.wallTimeMs));
+    fact('CPU time', milliseconds(end.cpuTimeMs));
+    fact('Peak memory', bytes(end.peakMemoryBytes));
+    fact('Sandbox', end.sandboxLevel);
+    const notes = [facts];
+    if (end.detail) notes.push(element('p', 'run-detail', end.detail));
+
+    const sections = [...reply.querySelectorAll('section.stream')];
+    const printed = sections.filter(section => section.querySelector('pre').textContent.length > 0);
+    if (stoppedStatuses.includes(end.status) && printed.length > 0) {
+      notes.push(element('p', 'notice partial-output', 'The run was stopped; below is what it printed before that.'));
+    }
+    reply.querySelector('.bubble-meta').after(...notes);
+    for (const section of sections) {
+      if (!printed.includes(section)) {
+        section.remove();
+        continue;
+      }
+      section.hidden = false;
+      const stream = section.querySelector('pre').dataset.stream;
+      if (stream === 'stdout' && end.stdoutTruncated) section.append(element('p', 'notice truncated', 'Output was truncated at the output limit.'));
+      if (stream === 'stderr' && end.stderrTruncated) section.append(element('p', 'notice truncated', 'Error output was truncated at the output limit.'));
+    }
+    if (printed.length === 0) reply.append(element('p', 'no-output', 'No output.'));
+    addOutputTools(reply);
+    announce(`Run finished: ${end.status}.`);
+  }
+
+  // Copy, and Show all for output taller than its box.
+  function addOutputTools(reply) {
+    reply.querySelectorAll('section.stream').forEach(section => {
+      const pre = section.querySelector('pre.output');
+      if (!pre || section.querySelector('.output-tools')) return;
+      const heading = section.querySelector('h3');
+      const head = element('div', 'stream-head');
+      heading.before(head);
+      const tools = element('div', 'output-tools');
+      head.append(heading, tools);
+
+      const copy = button(`Copy`, `Copy ${pre.dataset.stream}`);
+      copy.addEventListener('click', async () => {
+        try {
+          await navigator.clipboard.writeText(pre.textContent);
+          flash(copy, 'Copied');
+        } catch (error) {
+          // No clipboard access (plain http on another host): select the text for Ctrl+C instead.
+          window.getSelection().selectAllChildren(pre);
+          flash(copy, 'Selected: press Ctrl+C');
+        }
+      });
+      tools.append(copy);
+
+      if (pre.scrollHeight > pre.clientHeight + 4) {
+        pre.classList.add('folded');
+        const more = button('Show all');
+        more.setAttribute('aria-expanded', 'false');
+        more.addEventListener('click', () => {
+          const expanded = pre.classList.toggle('expanded');
+          more.textContent = expanded ? 'Show less' : 'Show all';
+          more.setAttribute('aria-expanded', String(expanded));
+        });
+        tools.append(more);
+      }
+    });
+  }
+
+  function flash(target, text) {
+    const label = target.textContent;
+    target.textContent = text;
+    setTimeout(() => { target.textContent = label; }, 1500);
+  }
+
+  function showBusyOnSubmit(form) {
+    const submit = form && form.querySelector('button[type=submit]');
+    if (!submit) return;
+    form.addEventListener('submit', () => {
+      // After the submit event the browser has taken the form's data; disabling now only stops a second send.
+      setTimeout(() => setBusy(submit, true), 0);
+    });
+  }
+
+  function setBusy(target, busy) {
+    if (!target) return;
+    if (busy) {
+      target.dataset.idleText = target.textContent;
+      target.textContent = target.dataset.busyText || 'Working…';
+      target.disabled = true;
+      target.setAttribute('aria-busy', 'true');
+    } else if (target.dataset.idleText !== undefined) {
+      target.textContent = target.dataset.idleText;
+      delete target.dataset.idleText;
+      target.disabled = false;
+      target.removeAttribute('aria-busy');
+    }
+  }
+
+  function announce(text) {
+    if (!announcer) return;
+    announcer.textContent = '';
+    setTimeout(() => { announcer.textContent = text; }, 50);
+  }
+
+  function element(tag, className, text) {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text !== undefined) made.textContent = text;
+    return made;
+  }
+
+  function button(text, label) {
+    const made = element('button', 'tool-button', text);
+    made.type = 'button';
+    if (label) made.setAttribute('aria-label', label);
+    return made;
+  }
+
+  function milliseconds(ms) {
+    return ms == null ? 'n/a' : `${ms.toLocaleString('en-US')} ms`;
+  }
+
+  function bytes(count) {
+    if (count == null) return 'n/a';
+    if (count < 1024) return `${count} B`;
+    const round = value => String(Math.round(value * 10) / 10);
+    if (count < 1024 * 1024) return `${round(count / 1024)} KiB`;
+    return `${round(count / (1024 * 1024))} MiB`;
+  }
+})();
