@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using CodeChatter.Core.Execution.Sandbox;
 using Microsoft.Extensions.Logging;
@@ -94,11 +95,14 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         {
             SandboxProcess sandbox;
             byte[] input;
+            string? endNonce = null;
             if (_pool is not null && _pool.TryTake(language.Id, out var waiting))
             {
                 Interlocked.Increment(ref _prestartedRuns);
                 sandbox = waiting;
-                input = SandboxBootstrap.Handover(language.Definition, code, stdin, limits, _environment.RunningAsRoot);
+                var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+                if (SandboxBootstrap.AnnouncesEnd(language.Definition)) endNonce = nonce;
+                input = SandboxBootstrap.Handover(language.Definition, code, stdin, limits, _environment.RunningAsRoot, nonce);
             }
             else
             {
@@ -107,7 +111,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             }
             try
             {
-                return await sandbox.RunAsync(input, limits, Level, output, cancellationToken);
+                return await sandbox.RunAsync(input, limits, Level, output, endNonce, cancellationToken);
             }
             finally
             {

@@ -6,11 +6,19 @@ namespace CodeChatter.Core.Execution.Sandbox;
 /// <summary>
 /// The program a pre-started sandbox runs while it waits for its code. It is started with the same
 /// isolation as a cold run, then reads from stdin one header line
-/// (<c>CODE_BYTES CPU_SECONDS FILE_NAME MAX_PROCESSES</c>), exactly CODE_BYTES of code, and leaves the
-/// rest of stdin to the snippet. It lowers its rlimits to the run's, writes the code to the scratch
-/// directory and then either runs it in-process (Python: no interpreter start-up left to pay) or
-/// execs the language's run command.
+/// (<c>CODE_BYTES CPU_SECONDS FILE_NAME MAX_PROCESSES END_NONCE</c>), exactly CODE_BYTES of code, and
+/// leaves the rest of stdin to the snippet. It lowers its rlimits to the run's, writes the code to the
+/// scratch directory and then either runs it in-process (Python: no interpreter start-up left to pay)
+/// or execs the language's run command.
 /// </summary>
+/// <remarks>
+/// In-process, the end of the run is announced: once the snippet is done (its threads joined, its
+/// atexit handlers run, its output flushed) an end marker with the exit code goes to stderr and then
+/// stdout, and the interpreter leaves with <c>os._exit</c>. The server takes the result from the
+/// markers instead of waiting about 5 ms more for the box's namespaces to be torn down. A snippet
+/// could forge the marker; that only ends its own run early, as exiting would, and the box is
+/// killed right after either way.
+/// </remarks>
 internal static class SandboxBootstrap
 {
     /// <summary>Python runs the snippet inside the already started interpreter.</summary>
@@ -40,7 +48,7 @@ internal static class SandboxBootstrap
                 if not byte:
                     os._exit(70)
                 header += byte
-            size, cpu, name, nproc = header.split()
+            size, cpu, name, nproc, nonce = header.split()
             code = _read_exact(int(size))
             import resource
             usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -51,8 +59,30 @@ internal static class SandboxBootstrap
             path = os.path.join(os.getcwd(), name.decode())
             with open(path, "wb") as f:
                 f.write(code)
-            return code, path
-        _code, _path = _handover()
+            return code, path, nonce
+        def _finish(status, nonce):
+            import atexit, threading
+            try:
+                threading._shutdown()
+            except BaseException:
+                pass
+            try:
+                atexit._run_exitfuncs()
+            except BaseException:
+                pass
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:
+                    pass
+            end = b"\0CC-END:" + nonce + b":" + str(status).encode() + b"\n"
+            try:
+                os.write(2, end)
+                os.write(1, end)
+            except OSError:
+                pass
+            os._exit(status)
+        _code, _path, _nonce = _handover()
         if sys.argv[1] == "exec":
             os.execv(sys.argv[2], sys.argv[2:])
         import builtins, types
@@ -62,14 +92,25 @@ internal static class SandboxBootstrap
         sys.modules["__main__"] = _main
         sys.argv = [os.path.basename(_path)]
         sys.path[0] = os.path.dirname(_path)
+        _status = 0
         try:
             exec(compile(_code, _path, "exec"), _main.__dict__)
-        except SystemExit:
-            raise
+        except SystemExit as _exit:
+            if _exit.code is None:
+                _status = 0
+            elif isinstance(_exit.code, int):
+                _status = _exit.code & 0xFF
+            else:
+                try:
+                    print(_exit.code, file=sys.stderr)
+                except BaseException:
+                    pass
+                _status = 1
         except BaseException as _error:
             import traceback
             traceback.print_exception(type(_error), _error, _error.__traceback__.tb_next)
-            sys.exit(1)
+            _status = 1
+        _finish(_status, _nonce)
         """;
 
     /// <summary>Whether a language can be pre-started (it has no compile step and a known mode).</summary>
@@ -82,12 +123,15 @@ internal static class SandboxBootstrap
             ? [Interpreter, "-u", "-c", Script, InProcessPython]
             : [Interpreter, "-I", "-S", "-c", Script, ExecRunCommand, .. language.Run];
 
+    /// <summary>Whether a box of this language announces the end of its run with an end marker.</summary>
+    public static bool AnnouncesEnd(LanguageDefinition language) => language.Prestart == InProcessPython;
+
     /// <summary>What is written to a waiting sandbox's stdin to hand it its run.</summary>
-    public static byte[] Handover(LanguageDefinition language, byte[] code, byte[] stdin, EffectiveLimits limits, bool limitProcesses)
+    public static byte[] Handover(LanguageDefinition language, byte[] code, byte[] stdin, EffectiveLimits limits, bool limitProcesses, string endNonce)
     {
         var cpuSeconds = (limits.CpuTimeMs + 999) / 1000;
         var header = string.Create(CultureInfo.InvariantCulture,
-            $"{code.Length} {cpuSeconds} {language.FileName} {(limitProcesses ? limits.MaxProcesses : 0)}\n");
+            $"{code.Length} {cpuSeconds} {language.FileName} {(limitProcesses ? limits.MaxProcesses : 0)} {endNonce}\n");
         return [.. Encoding.ASCII.GetBytes(header), .. code, .. stdin];
     }
 }

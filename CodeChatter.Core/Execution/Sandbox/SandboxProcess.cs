@@ -123,15 +123,22 @@ internal sealed class SandboxProcess : IDisposable
     /// <param name="limits">The run's limits; memory and processes may only be tightened from the start-time ones.</param>
     /// <param name="level">The isolation level to report.</param>
     /// <param name="output">Live output, or null.</param>
+    /// <param name="endNonce">The nonce of the end markers the box will print (see <see cref="SandboxBootstrap"/>), or null.</param>
     /// <param name="cancellationToken">Stops the run (reported as killed).</param>
     public async Task<ExecutionResult> RunAsync(
-        byte[] stdin, EffectiveLimits limits, SandboxLevel level, Action<OutputChunk>? output, CancellationToken cancellationToken)
+        byte[] stdin, EffectiveLimits limits, SandboxLevel level, Action<OutputChunk>? output, string? endNonce,
+        CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _handedOver, 1) == 1) throw new InvalidOperationException("A sandbox serves exactly one run.");
         _limits = limits;
         _cgroup?.Tighten(limits.MemoryBytes, limits.MaxProcesses);
         _stdout.Listener = output;
         _stderr.Listener = output;
+        if (endNonce is not null)
+        {
+            _stdout.ExpectEndMarker(endNonce);
+            _stderr.ExpectEndMarker(endNonce);
+        }
         var cpuBefore = _cgroup?.CpuTimeMs() ?? 0;
 
         var startedAt = DateTimeOffset.UtcNow;
@@ -141,7 +148,9 @@ internal sealed class SandboxProcess : IDisposable
         _ = WatchWallTimeAsync();
         _ = WatchCpuTimeAsync(cpuBefore);
 
-        Task running = _task.Task;
+        // The run is over when the box exits, or (sooner) when it has announced its end on both streams.
+        var announced = Task.WhenAll(_stdout.Ended, _stderr.Ended);
+        Task running = Task.WhenAny(_task.Task, announced);
         var ended = await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(limits.WallTimeMs) + EndGrace)) == running
             || await EndAfterForcedStopAsync(running);
         clock.Stop();
@@ -164,7 +173,9 @@ internal sealed class SandboxProcess : IDisposable
         };
         if (!ended) return result with { Detail = "the sandbox did not end after it was killed" };
 
-        var exitCode = (await _task).ExitCode;
+        var exitCode = announced.IsCompletedSuccessfully && Volatile.Read(ref _stopReason) == (int)StopReason.None
+            ? await _stdout.Ended
+            : (await _task).ExitCode;
         var signal = SignalFrom(exitCode, cpuMs);
         var status = Classify(exitCode, signal, cpuMs);
         return result with

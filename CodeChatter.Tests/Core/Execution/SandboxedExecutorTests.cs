@@ -86,6 +86,33 @@ public abstract class SandboxedExecutorTests
     }
 
     [Fact]
+    public async Task Output_of_threads_and_exit_handlers_is_kept_and_sys_exit_codes_behave_as_in_python()
+    {
+        // Arrange: what a Python program does after its last line must happen on every start path.
+        var code = """
+            import atexit, sys, threading, time
+            atexit.register(lambda: print("atexit ran"))
+            def late():
+                time.sleep(0.2)
+                print("thread done")
+            threading.Thread(target=late).start()
+            sys.exit(258)
+            """;
+
+        // Act
+        var result = await sandbox.RunAsync("python", code);
+        var withMessage = await sandbox.RunAsync("python", "import sys; sys.exit('bad input')");
+
+        // Assert
+        Assert.Equal("thread done\natexit ran\n", result.Stdout);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(RunStatus.Failed, withMessage.Status);
+        Assert.Equal(1, withMessage.ExitCode);
+        Assert.Equal("bad input\n", withMessage.Stderr);
+        sandbox.AssertNothingLeftBehind();
+    }
+
+    [Fact]
     public async Task A_snippet_reads_its_stdin()
     {
         // Act
