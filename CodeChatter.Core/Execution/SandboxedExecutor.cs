@@ -162,19 +162,43 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <summary>Whether every finished run has been cleaned up (nothing of it is left on the host).</summary>
     internal bool IsCleanedUp => Volatile.Read(ref _pendingCleanups) == 0;
 
-    private async Task<SandboxProcess> StartColdAsync(LanguageDefinition language, byte[] code, EffectiveLimits limits, CancellationToken cancellationToken)
+    private Task<SandboxProcess> StartColdAsync(LanguageDefinition language, byte[] code, EffectiveLimits limits, CancellationToken cancellationToken) =>
+        StartAsync(limits, cancellationToken, (hostDirectory, slotUid) =>
+        {
+            var snippetFile = WriteSnippet(hostDirectory, language.FileName, code);
+            return _environment.BubblewrapPath is { } bubblewrap
+                ? SandboxCommandLine.Bubblewrap(bubblewrap, (snippetFile, language.FileName), SandboxCommandLine.ProgramArguments(language),
+                    limits, slotUid, AddressSpace(language, limits))
+                : SandboxCommandLine.Unsandboxed(language, limits, AddressSpace(language, limits));
+        });
+
+    // A pre-started box gets the instance's limits; a run may tighten them at hand-over.
+    private Task<SandboxProcess> StartWaitingAsync(string languageId)
+    {
+        _languages.TryGetAvailable(languageId, out var language);
+        return StartAsync(_defaultLimits, CancellationToken.None, (hostDirectory, slotUid) =>
+        {
+            Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
+            return SandboxCommandLine.Bubblewrap(
+                _environment.BubblewrapPath!, null, SandboxBootstrap.ProgramArguments(language.Definition), _defaultLimits,
+                slotUid, AddressSpace(language.Definition, _defaultLimits));
+        });
+    }
+
+    /// <summary>
+    /// Takes a uid, a host folder and a cgroup for one box and starts it with the arguments
+    /// <paramref name="prepare"/> builds (after it has put what the box needs in the host folder).
+    /// </summary>
+    private async Task<SandboxProcess> StartAsync(
+        EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>> prepare)
     {
         var lease = await _slots.AcquireAsync(cancellationToken);
         var hostDirectory = Path.Combine(_runRoot, Guid.NewGuid().ToString("N"));
         RunCgroup? cgroup = null;
         try
         {
-            var snippetFile = WriteSnippet(hostDirectory, language.FileName, code);
+            var arguments = prepare(hostDirectory, _environment.RunningAsRoot ? lease.Uid : null);
             cgroup = _environment.Cgroups?.Create(Path.GetFileName(hostDirectory), limits.MemoryBytes, limits.MaxProcesses);
-            var program = SandboxCommandLine.ProgramArguments(language);
-            var arguments = _environment.BubblewrapPath is { } bubblewrap
-                ? SandboxCommandLine.Bubblewrap(bubblewrap, (snippetFile, language.FileName), program, limits, SlotUid(lease), AddressSpace(language, limits))
-                : SandboxCommandLine.Unsandboxed(language, limits, AddressSpace(language, limits));
             return await SandboxProcess.StartAsync(_launcher, _environment, arguments, hostDirectory, cgroup, lease, limits);
         }
         catch
@@ -185,34 +209,6 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             throw;
         }
     }
-
-    // A pre-started box gets the instance's limits; a run may tighten them at hand-over.
-    private async Task<SandboxProcess> StartWaitingAsync(string languageId)
-    {
-        _languages.TryGetAvailable(languageId, out var language);
-        var limits = _defaultLimits;
-        var lease = await _slots.AcquireAsync(CancellationToken.None);
-        var hostDirectory = Path.Combine(_runRoot, Guid.NewGuid().ToString("N"));
-        RunCgroup? cgroup = null;
-        try
-        {
-            Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
-            cgroup = _environment.Cgroups?.Create(Path.GetFileName(hostDirectory), limits.MemoryBytes, limits.MaxProcesses);
-            var arguments = SandboxCommandLine.Bubblewrap(
-                _environment.BubblewrapPath!, null, SandboxBootstrap.ProgramArguments(language.Definition), limits,
-                SlotUid(lease), AddressSpace(language.Definition, limits));
-            return await SandboxProcess.StartAsync(_launcher, _environment, arguments, hostDirectory, cgroup, lease, limits);
-        }
-        catch
-        {
-            cgroup?.Dispose();
-            DeleteQuietly(hostDirectory);
-            lease.Dispose();
-            throw;
-        }
-    }
-
-    private int? SlotUid(UidSlots.Lease lease) => _environment.RunningAsRoot ? lease.Uid : null;
 
     // RLIMIT_AS is per process and breaks runtimes that reserve address space (V8); where a memory
     // cgroup bounds the whole run it is not needed at all.
