@@ -67,7 +67,8 @@ internal sealed class AdminAreaHiddenResultHandler : IAuthorizationMiddlewareRes
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Forbidden && RequiresAdmin(policy))
+        // Not signed in or not an admin: either way the admin area does not exist for them.
+        if ((authorizeResult.Forbidden || authorizeResult.Challenged) && RequiresAdmin(policy))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;

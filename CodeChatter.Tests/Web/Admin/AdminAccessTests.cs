@@ -55,13 +55,14 @@ public class AdminAccessTests(ChatAppFactory factory) : IClassFixture<ChatAppFac
     }
 
     [Fact]
-    public async Task Someone_not_signed_in_is_sent_to_sign_in()
+    public async Task Someone_not_signed_in_gets_404_not_a_sign_in_page()
     {
         using var anonymous = ChatClient.Anonymous(factory);
 
         var page = await anonymous.GetAsync("/Admin/Users");
 
-        Assert.StartsWith("/Identity/Account/Login", page.Url);
+        Assert.Equal(HttpStatusCode.NotFound, page.Status);
+        Assert.Equal("/Admin/Users", page.Url);
     }
 
     [Fact]
