@@ -17,7 +17,7 @@ internal static class Seeder
         var conversation = new Conversation { OwnerId = owner.Id, Title = $"{snippets} snippets", CreatedAt = start, UpdatedAt = start };
         for (var i = 1; i <= snippets; i++)
         {
-            conversation.Snippets.Add(Snippet(i, start.AddSeconds(i)));
+            conversation.Snippets.Add(Snippet(owner.Id, i, start.AddSeconds(i)));
         }
         db.Conversations.Add(conversation);
         await db.SaveChangesAsync();
@@ -40,7 +40,7 @@ internal static class Seeder
                 var conversation = new Conversation { OwnerId = ownerId, Title = $"history {done}", CreatedAt = at, UpdatedAt = at };
                 for (var i = 1; i <= snippetsPerConversation && done < runs; i++, done++)
                 {
-                    conversation.Snippets.Add(Snippet(i, start + step * done));
+                    conversation.Snippets.Add(Snippet(ownerId, i, start + step * done));
                 }
                 db.Conversations.Add(conversation);
             }
@@ -48,7 +48,7 @@ internal static class Seeder
         }
     }
 
-    private static Snippet Snippet(int sequence, DateTime at) => new()
+    private static Snippet Snippet(string ownerId, int sequence, DateTime at) => new()
     {
         Sequence = sequence,
         Kind = SnippetKind.Code,
@@ -59,6 +59,7 @@ internal static class Seeder
         [
             new Execution
             {
+                OwnerId = ownerId,
                 Trigger = ExecutionTrigger.Submit,
                 StartedAt = at,
                 FinishedAt = at.AddMilliseconds(15),

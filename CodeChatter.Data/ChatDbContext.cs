@@ -20,6 +20,18 @@ public class ChatDbContext(DbContextOptions<ChatDbContext> options) : IdentityDb
         builder.ApplyConfigurationsFromAssembly(typeof(ChatDbContext).Assembly);
     }
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        OwnershipQueries.SetOwnersOfNewRunsAsync(this, synchronous: true, CancellationToken.None).GetAwaiter().GetResult();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        await OwnershipQueries.SetOwnersOfNewRunsAsync(this, synchronous: false, cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every time is UTC. SQLite keeps no kind, so it is restored on the way out; DateTime (not

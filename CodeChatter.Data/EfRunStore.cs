@@ -49,7 +49,10 @@ public sealed class EfRunStore(ChatDbContext db) : IRunStore
         Execution? execution = null;
         if (message.Kind == SnippetKind.Code)
         {
-            execution = new Execution { Snippet = snippet, Trigger = message.Trigger, StartedAt = now };
+            execution = new Execution
+            {
+                Snippet = snippet, OwnerId = OwnershipQueries.OwnerOf(conversation), Trigger = message.Trigger, StartedAt = now,
+            };
             db.Executions.Add(execution);
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -70,7 +73,10 @@ public sealed class EfRunStore(ChatDbContext db) : IRunStore
             .Select(e => new RunOutput(e.Status, e.Stdout, e.Stderr))
             .FirstOrDefaultAsync(cancellationToken);
         var now = DateTime.UtcNow;
-        var execution = new Execution { SnippetId = snippet.Id, Trigger = trigger, StartedAt = now };
+        var execution = new Execution
+        {
+            SnippetId = snippet.Id, OwnerId = OwnershipQueries.OwnerOf(snippet.Conversation!), Trigger = trigger, StartedAt = now,
+        };
         db.Executions.Add(execution);
         snippet.Conversation!.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);

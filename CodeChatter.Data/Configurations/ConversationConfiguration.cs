@@ -24,7 +24,8 @@ internal sealed class SnippetConfiguration : IEntityTypeConfiguration<Snippet>
         builder.Property(s => s.Language).HasMaxLength(32);
         builder.HasOne(s => s.Conversation).WithMany(c => c.Snippets).HasForeignKey(s => s.ConversationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(s => new { s.ConversationId, s.Sequence }).IsUnique();
-        builder.HasIndex(s => s.Language);
+        // The languages a person has used (the runs page's filter): probed per language and conversation.
+        builder.HasIndex(s => new { s.Language, s.ConversationId });
     }
 }
 
@@ -39,6 +40,8 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.Ignore(e => e.IsRunning);
         builder.HasOne(e => e.Snippet).WithMany(s => s.Executions).HasForeignKey(e => e.SnippetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.SnippetId, e.StartedAt });
+        // The runs page: one person's runs, newest first, counted and paged from the index alone.
+        builder.HasIndex(e => new { e.OwnerId, e.StartedAt });
         builder.HasIndex(e => e.StartedAt);
         builder.HasIndex(e => new { e.Status, e.StartedAt });
         // Finding runs cut off by a stop, at start-up.

@@ -15,6 +15,14 @@ public class Execution
     public long Id { get; set; }
     public long SnippetId { get; set; }
     public Snippet? Snippet { get; set; }
+
+    /// <summary>
+    /// The owner of the snippet's conversation, copied here so that one person's runs can be listed and
+    /// counted from an index without joining through snippets and conversations. Set when the row is
+    /// created (a conversation never changes owner); see <see cref="OwnershipQueries"/>.
+    /// </summary>
+    public string OwnerId { get; set; } = "";
+
     public ExecutionTrigger Trigger { get; set; }
     public DateTime StartedAt { get; set; } = DateTime.UtcNow;
 

@@ -146,6 +146,9 @@ public class ChatModel(ChatDbContext db, RunService runs, LanguageCatalog langua
         }
     }
 
+    /// <summary>The messages as <c>_Messages</c> renders them: with the forms to re-run, or read-only for an admin.</summary>
+    public sealed record MessageList(long ConversationId, IReadOnlyList<MessageView> Messages, bool ReadOnly);
+
     /// <summary>A robot reply and, for a re-run, how it compares with the run before it.</summary>
     public sealed record ReplyView(long ConversationId, Execution Execution, RerunComparison? Comparison);
 }

@@ -76,15 +76,20 @@ public class IndexModel(ChatDbContext db) : PageModel
             runs = runs.Where(e => e.StartedAt < end);
         }
 
+        // Counted and paged on the (OwnerId, StartedAt) index; only the page's rows are then joined to
+        // their snippets and conversations.
         Paging = Paging.For(PageNumber, PageSize, await runs.CountAsync());
-        Runs = await runs
-            .OrderByDescending(e => e.Id)
+        var pageIds = runs
+            .OrderByDescending(e => e.StartedAt).ThenByDescending(e => e.Id)
             .Skip(Paging.Skip).Take(PageSize)
+            .Select(e => e.Id);
+        Runs = await db.Executions
+            .Where(e => pageIds.Contains(e.Id))
+            .OrderByDescending(e => e.StartedAt).ThenByDescending(e => e.Id)
             .Select(e => new RunRow(
                 e.Id, e.Snippet!.ConversationId, e.Snippet.Conversation!.Title, e.Snippet.Sequence, e.Snippet.Language,
                 e.Snippet.Code.Substring(0, 200), e.Status, e.FinishedAt == null, e.StartedAt, e.WallTimeMs))
             .ToListAsync();
-        Languages = await db.Snippets.OwnedBy(userId).Where(s => s.Kind == Core.Chat.SnippetKind.Code)
-            .Select(s => s.Language).Distinct().OrderBy(l => l).ToListAsync();
+        Languages = await db.LanguagesUsedByAsync(userId);
     }
 }

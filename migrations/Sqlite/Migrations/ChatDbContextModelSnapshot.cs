@@ -216,6 +216,10 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("PeakMemoryBytes")
                         .HasColumnType("INTEGER");
 
@@ -266,6 +270,8 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
 
                     b.HasIndex("StartedAt");
 
+                    b.HasIndex("OwnerId", "StartedAt");
+
                     b.HasIndex("SnippetId", "StartedAt");
 
                     b.HasIndex("Status", "StartedAt");
@@ -308,10 +314,10 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Language");
-
                     b.HasIndex("ConversationId", "Sequence")
                         .IsUnique();
+
+                    b.HasIndex("Language", "ConversationId");
 
                     b.ToTable("Snippets");
                 });

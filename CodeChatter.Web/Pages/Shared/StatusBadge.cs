@@ -1,0 +1,32 @@
+using System.Collections.Frozen;
+using CodeChatter.Core.Execution;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
+
+namespace CodeChatter.Web.Pages.Shared;
+
+/// <summary>
+/// A run's status as a badge, <c>&lt;span class="status status-succeeded" data-status="succeeded"&gt;succeeded&lt;/span&gt;</c>,
+/// or "running" while it is in flight. The markup of each status is built once: pages show hundreds.
+/// </summary>
+public static class StatusBadge
+{
+    private static readonly FrozenDictionary<RunStatus, IHtmlContent> Finished =
+        Enum.GetValues<RunStatus>().ToFrozenDictionary(status => status, status => (IHtmlContent)Build(status.ToWireName()));
+
+    private static readonly IHtmlContent Running = Build("running");
+
+    /// <summary>The badge of a finished run's status, or of a run still running when <paramref name="status"/> is null.</summary>
+    public static IHtmlContent For(RunStatus? status) => status is { } finished ? Finished[finished] : Running;
+
+    private static HtmlString Build(string wire)
+    {
+        var span = new TagBuilder("span");
+        span.AddCssClass($"status status-{wire}");
+        span.Attributes["data-status"] = wire;
+        span.InnerHtml.Append(wire);
+        using var writer = new StringWriter();
+        span.WriteTo(writer, System.Text.Encodings.Web.HtmlEncoder.Default);
+        return new HtmlString(writer.ToString());
+    }
+}
