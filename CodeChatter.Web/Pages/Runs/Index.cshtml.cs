@@ -53,27 +53,10 @@ public class IndexModel(ChatDbContext db) : PageModel
     {
         var userId = User.UserId();
         var runs = db.Executions.OwnedBy(userId);
-        if (RunStatusNames.TryParse(Filter.Status, out var status))
-        {
-            runs = runs.Where(e => e.Status == status && e.FinishedAt != null);
-        }
-        if (!string.IsNullOrWhiteSpace(Filter.Language))
-        {
-            runs = runs.Where(e => e.Snippet!.Language == Filter.Language);
-        }
+        runs = runs.Matching(Filter.Status, Filter.Language, Filter.From, Filter.To);
         if (!string.IsNullOrWhiteSpace(Filter.Text))
         {
             runs = runs.Where(e => e.Snippet!.Code.Contains(Filter.Text));
-        }
-        if (Filter.From is { } from)
-        {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            runs = runs.Where(e => e.StartedAt >= start);
-        }
-        if (Filter.To is { } to)
-        {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            runs = runs.Where(e => e.StartedAt < end);
         }
 
         // Counted and paged on the (OwnerId, StartedAt) index; only the page's rows are then joined to

@@ -58,28 +58,7 @@ public class IndexModel(ChatDbContext db) : PageModel
             var person = Filter.Person.Trim().ToUpperInvariant();
             runs = runs.Where(e => e.Snippet!.Conversation!.Owner!.NormalizedEmail!.Contains(person));
         }
-        if (RunStatusNames.TryParse(Filter.Status, out var status))
-        {
-            runs = runs.Where(e => e.Status == status && e.FinishedAt != null);
-        }
-        else if (Filter.Status == "running")
-        {
-            runs = runs.Where(e => e.FinishedAt == null);
-        }
-        if (!string.IsNullOrWhiteSpace(Filter.Language))
-        {
-            runs = runs.Where(e => e.Snippet!.Language == Filter.Language);
-        }
-        if (Filter.From is { } from)
-        {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            runs = runs.Where(e => e.StartedAt >= start);
-        }
-        if (Filter.To is { } to)
-        {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            runs = runs.Where(e => e.StartedAt < end);
-        }
+        runs = runs.Matching(Filter.Status, Filter.Language, Filter.From, Filter.To);
 
         Paging = Paging.For(PageNumber, PageSize, await runs.CountAsync());
         Runs = await runs
