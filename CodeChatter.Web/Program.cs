@@ -19,7 +19,7 @@ builder.Services.AddCodeChatterIdentity(builder.Configuration, builder.Environme
 builder.Services.AddCodeChatterPages();
 builder.Services.AddCodeChatterApi();
 builder.Services.AddCodeChatterRateLimiting(builder.Configuration);
-builder.Services.AddSandboxStartupCheck(builder.Environment);
+builder.Services.AddSandboxStartupCheck();
 
 var app = builder.Build();
 

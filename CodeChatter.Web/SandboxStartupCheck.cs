@@ -37,6 +37,6 @@ internal sealed class SandboxStartupCheck(
 
 internal static class SandboxStartupCheckExtensions
 {
-    public static IServiceCollection AddSandboxStartupCheck(this IServiceCollection services, IHostEnvironment environment) =>
+    public static IServiceCollection AddSandboxStartupCheck(this IServiceCollection services) =>
         services.AddHostedService<SandboxStartupCheck>();
 }

@@ -25,24 +25,10 @@ public class IndexModel(ChatDbContext db) : PageModel
 
     public Paging Paging { get; private set; } = Paging.For(1, PageSize, 0);
 
-    public class FilterModel
+    public sealed class FilterModel : RunFilter
     {
-        [Display(Name = "Status")]
-        public string? Status { get; set; }
-
-        [Display(Name = "Language")]
-        public string? Language { get; set; }
-
         [Display(Name = "Code contains")]
         public string? Text { get; set; }
-
-        [Display(Name = "From")]
-        [DataType(DataType.Date)]
-        public DateOnly? From { get; set; }
-
-        [Display(Name = "To")]
-        [DataType(DataType.Date)]
-        public DateOnly? To { get; set; }
     }
 
     public sealed record RunRow(
@@ -53,7 +39,7 @@ public class IndexModel(ChatDbContext db) : PageModel
     {
         var userId = User.UserId();
         var runs = db.Executions.OwnedBy(userId);
-        runs = runs.Matching(Filter.Status, Filter.Language, Filter.From, Filter.To);
+        runs = Filter.Apply(runs);
         if (!string.IsNullOrWhiteSpace(Filter.Text))
         {
             runs = runs.Where(e => e.Snippet!.Code.Contains(Filter.Text));

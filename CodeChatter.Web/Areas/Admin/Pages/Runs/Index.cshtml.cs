@@ -25,24 +25,10 @@ public class IndexModel(ChatDbContext db) : PageModel
 
     public Paging Paging { get; private set; } = Paging.For(1, PageSize, 0);
 
-    public class FilterModel
+    public sealed class FilterModel : RunFilter
     {
         [Display(Name = "Person (e-mail contains)")]
         public string? Person { get; set; }
-
-        [Display(Name = "Status")]
-        public string? Status { get; set; }
-
-        [Display(Name = "Language")]
-        public string? Language { get; set; }
-
-        [Display(Name = "From")]
-        [DataType(DataType.Date)]
-        public DateOnly? From { get; set; }
-
-        [Display(Name = "To")]
-        [DataType(DataType.Date)]
-        public DateOnly? To { get; set; }
     }
 
     public sealed record RunRow(
@@ -58,7 +44,7 @@ public class IndexModel(ChatDbContext db) : PageModel
             var person = Filter.Person.Trim().ToUpperInvariant();
             runs = runs.Where(e => e.Snippet!.Conversation!.Owner!.NormalizedEmail!.Contains(person));
         }
-        runs = runs.Matching(Filter.Status, Filter.Language, Filter.From, Filter.To);
+        runs = Filter.Apply(runs);
 
         Paging = Paging.For(PageNumber, PageSize, await runs.CountAsync());
         Runs = await runs
