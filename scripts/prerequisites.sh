@@ -5,8 +5,8 @@
 # runs /usr/bin tools, so a python3 elsewhere on PATH (pyenv, conda) does not count.
 set -euo pipefail
 
-run_needs=(/usr/bin/bwrap:bubblewrap /usr/bin/python3:python3 /usr/bin/prlimit:util-linux /usr/bin/setpriv:util-linux)
-test_needs=("${run_needs[@]}" /usr/bin/node:nodejs /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev /usr/bin/chromium:chromium)
+run_needs=(/usr/bin/bwrap:bubblewrap "/usr/lib/$(uname -m)-linux-gnu/libseccomp.so.2:libseccomp2" /usr/bin/python3:python3 /usr/bin/prlimit:util-linux /usr/bin/setpriv:util-linux)
+test_needs=("${run_needs[@]}" /usr/lib/python3/dist-packages/numpy:python3-numpy /usr/bin/node:nodejs /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev /usr/bin/chromium:chromium)
 
 case "${1:-}" in
   run) needs=("${run_needs[@]}") ;;

@@ -36,6 +36,7 @@ public sealed class SandboxDoctor(ICodeExecutor executor, SandboxEnvironment env
             new("cgroups", environment.HasMemoryCgroup && environment.HasPidsCgroup,
                 $"{environment.CgroupDescription}; memory limit per run: {Yes(environment.HasMemoryCgroup)}, " +
                 $"process limit per run: {Yes(environment.HasPidsCgroup)}, CPU accounting: {Yes(environment.HasCpuAccounting)}"),
+            new("seccomp filter", environment.HasSeccompFilter, environment.SeccompDescription),
         };
         foreach (var language in languages.All)
         {
@@ -74,6 +75,7 @@ public sealed class SandboxDoctor(ICodeExecutor executor, SandboxEnvironment env
             ("process limit", "import os\nn = 0\ntry:\n while n < 1000:\n  if os.fork() == 0:\n   import time; time.sleep(5); os._exit(0)\n  n += 1\nexcept OSError: pass\nprint(n)",
                 new ExecutionLimits { MaxProcesses = 16, WallTimeMs = 4000 },
                 r => int.TryParse(r.Stdout.Trim(), out var n) && n < 16),
+            ("denied system calls", DeniedCallsProbe, null, r => r.Stdout == "refused\n"),
             ("output limit", "while True: print('x' * 1000)", new ExecutionLimits { MaxOutputBytesPerStream = 4096 },
                 r => r.Status == RunStatus.OutputLimit && r.StdoutTruncated && r.Stdout.Length <= 4096),
         };
@@ -87,6 +89,16 @@ public sealed class SandboxDoctor(ICodeExecutor executor, SandboxEnvironment env
         }
         return new DoctorReport(environment.Level, checks);
     }
+
+    // A new user namespace, a key in the keyring and a mount must all be refused by the box's filter.
+    private const string DeniedCallsProbe = """
+        import ctypes, os
+        libc = ctypes.CDLL(None, use_errno=True)
+        add_key = {"x86_64": 248, "aarch64": 217}.get(os.uname().machine, 248)
+        results = [libc.unshare(0x10000000 | 0x00020000), libc.syscall(add_key, b"user", b"probe", b"x", 1, -3),
+                   libc.mount(b"none", b"/tmp", b"tmpfs", 0, None)]
+        print("refused" if all(r == -1 for r in results) else "allowed: " + repr(results))
+        """;
 
     private static string Yes(bool value) => value ? "yes" : "no";
 

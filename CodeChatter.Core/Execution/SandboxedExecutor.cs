@@ -24,6 +24,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private readonly SandboxLauncher _launcher = new();
     private readonly UidSlots _slots;
     private readonly string _runRoot;
+    private readonly string? _seccompFilterPath;
     private readonly EffectiveLimits _defaultLimits;
     private readonly PrestartedSandboxPool? _pool;
     private int _prestartedRuns;
@@ -39,6 +40,8 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         _environment = environment;
         _logger = logger;
         _runRoot = PrepareRunRoot(_options.RunDirectory);
+        RemoveStaleLeftovers();
+        _seccompFilterPath = WriteSeccompFilter();
         _defaultLimits = EffectiveLimits.From(_options, null);
         var prestarted = environment.Level == SandboxLevel.Bubblewrap && _options.PrestartedSandboxesPerLanguage > 0
             ? languages.Available.Where(language => SandboxBootstrap.Supports(language.Definition)).Select(language => language.Id).ToArray()
@@ -163,25 +166,25 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     internal bool IsCleanedUp => Volatile.Read(ref _pendingCleanups) == 0;
 
     private Task<SandboxProcess> StartColdAsync(LanguageDefinition language, byte[] code, EffectiveLimits limits, CancellationToken cancellationToken) =>
-        StartAsync(limits, cancellationToken, (hostDirectory, slotUid) =>
+        StartAsync(limits, cancellationToken, (hostDirectory, slotUid, procsFiles) =>
         {
             var snippetFile = WriteSnippet(hostDirectory, language.FileName, code);
             return _environment.BubblewrapPath is { } bubblewrap
-                ? SandboxCommandLine.Bubblewrap(bubblewrap, (snippetFile, language.FileName), SandboxCommandLine.ProgramArguments(language),
-                    limits, slotUid, AddressSpace(language, limits))
-                : SandboxCommandLine.Unsandboxed(language, limits, AddressSpace(language, limits));
+                ? SandboxCommandLine.Bubblewrap(bubblewrap, new(procsFiles, _seccompFilterPath, snippetFile), language.FileName,
+                    SandboxCommandLine.ProgramArguments(language), limits, slotUid, AddressSpace(language, limits))
+                : SandboxCommandLine.Unsandboxed(language, procsFiles, limits, AddressSpace(language, limits));
         });
 
     // A pre-started box gets the instance's limits; a run may tighten them at hand-over.
     private Task<SandboxProcess> StartWaitingAsync(string languageId)
     {
         _languages.TryGetAvailable(languageId, out var language);
-        return StartAsync(_defaultLimits, CancellationToken.None, (hostDirectory, slotUid) =>
+        return StartAsync(_defaultLimits, CancellationToken.None, (hostDirectory, slotUid, procsFiles) =>
         {
             Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
             return SandboxCommandLine.Bubblewrap(
-                _environment.BubblewrapPath!, null, SandboxBootstrap.ProgramArguments(language.Definition), _defaultLimits,
-                slotUid, AddressSpace(language.Definition, _defaultLimits));
+                _environment.BubblewrapPath!, new(procsFiles, _seccompFilterPath, null), null,
+                SandboxBootstrap.ProgramArguments(language.Definition), _defaultLimits, slotUid, AddressSpace(language.Definition, _defaultLimits));
         });
     }
 
@@ -190,15 +193,16 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <paramref name="prepare"/> builds (after it has put what the box needs in the host folder).
     /// </summary>
     private async Task<SandboxProcess> StartAsync(
-        EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>> prepare)
+        EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>, IReadOnlyList<string>> prepare)
     {
         var lease = await _slots.AcquireAsync(cancellationToken);
-        var hostDirectory = Path.Combine(_runRoot, Guid.NewGuid().ToString("N"));
+        // Named after this server, so the next one can tell this box's leftovers from a live server's.
+        var hostDirectory = Path.Combine(_runRoot, ServerInstance.NewBoxName());
         RunCgroup? cgroup = null;
         try
         {
-            var arguments = prepare(hostDirectory, _environment.RunningAsRoot ? lease.Uid : null);
             cgroup = _environment.Cgroups?.Create(Path.GetFileName(hostDirectory), limits.MemoryBytes, limits.MaxProcesses);
+            var arguments = prepare(hostDirectory, _environment.RunningAsRoot ? lease.Uid : null, cgroup?.ProcsFiles ?? []);
             return await SandboxProcess.StartAsync(_launcher, _environment, arguments, hostDirectory, cgroup, lease, limits);
         }
         catch
@@ -260,6 +264,40 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         return path;
     }
 
+    /// <summary>
+    /// A server that crashed (or was killed with SIGKILL) left its run cgroups and run folders behind;
+    /// its boxes died with it (the parent-death signal), and anything left under a slot uid is killed
+    /// when that uid is next taken (see <see cref="UidSlots"/>).
+    /// </summary>
+    private void RemoveStaleLeftovers()
+    {
+        var groups = _environment.Cgroups?.RemoveStaleRunGroups() ?? 0;
+        var folders = 0;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(_runRoot))
+        {
+            if (!ServerInstance.IsStale(Path.GetFileName(entry))) continue;
+            if (Directory.Exists(entry)) DeleteQuietly(entry);
+            else File.Delete(entry);
+            folders++;
+        }
+        if (groups + folders > 0)
+        {
+            _logger.LogWarning("Removed {Groups} run cgroups and {Folders} run folders left by a server that is gone", groups, folders);
+        }
+    }
+
+    /// <summary>The file extension of the seccomp filter file in the run folder.</summary>
+    internal const string SeccompFilterExtension = ".seccomp";
+
+    /// <summary>The compiled seccomp filter, in a file of this executor's that each box's first link opens.</summary>
+    private string? WriteSeccompFilter()
+    {
+        if (_environment.SeccompFilter is not { } filter) return null;
+        var path = Path.Combine(_runRoot, ServerInstance.NewBoxName() + SeccompFilterExtension);
+        File.WriteAllBytes(path, filter);
+        return path;
+    }
+
     private static string PrepareRunRoot(string? configured)
     {
         var root = configured ?? Path.Combine(Path.GetTempPath(), $"codechatter-runs-{NativeMethods.GetEffectiveUserId()}");
@@ -301,5 +339,6 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         // A process that ends right after its last run (the exec verb) must not leave that run's folder.
         SpinWait.SpinUntil(() => IsCleanedUp, TimeSpan.FromSeconds(10));
         _launcher.Dispose();
+        if (_seccompFilterPath is not null) File.Delete(_seccompFilterPath);
     }
 }

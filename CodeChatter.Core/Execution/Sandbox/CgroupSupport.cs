@@ -12,13 +12,28 @@ internal abstract class CgroupSupport
     public abstract bool HasPids { get; }
     public abstract bool HasCpuAccounting { get; }
 
-    /// <summary>
-    /// True when a child can be born inside its run's cgroup (v1: the launching thread joins the group
-    /// before the fork). False when the process is moved in right after it starts.
-    /// </summary>
-    public abstract bool PlacesAtFork { get; }
-
     public abstract RunCgroup Create(string name, long memoryBytes, int maxProcesses);
+
+    /// <summary>Every run group that exists now, by folder, with its name as given to <see cref="Create"/>.</summary>
+    protected abstract IEnumerable<(string Folder, string Name)> ExistingRunGroups();
+
+    /// <summary>
+    /// Kills what is left in, and removes, every run group whose server is gone (a crash, a
+    /// <c>kill -9</c>): run groups are named after their server instance, so groups of servers that
+    /// still run on this machine are left alone. Returns how many were removed.
+    /// </summary>
+    public int RemoveStaleRunGroups()
+    {
+        var removed = 0;
+        foreach (var (folder, name) in ExistingRunGroups().ToArray())
+        {
+            if (!ServerInstance.IsStale(name)) continue;
+            RunCgroup.KillUntilEmpty(Path.Combine(folder, "cgroup.procs"));
+            RunCgroup.RemoveDirectory(folder);
+            removed++;
+        }
+        return removed;
+    }
 
     public static CgroupSupport? Detect()
     {
@@ -70,14 +85,11 @@ internal abstract class CgroupSupport
 /// <summary>The cgroup of one run. Disposing kills whatever is left in it and removes it.</summary>
 internal abstract class RunCgroup : IDisposable
 {
-    /// <summary>v1 only: moves the calling thread in, so the next fork is born inside.</summary>
-    public abstract void JoinCurrentThread();
-
-    /// <summary>v1 only: moves the calling thread back to where the server lives.</summary>
-    public abstract void LeaveCurrentThread();
-
-    /// <summary>Moves an already started process in (v2, where threads cannot be placed alone).</summary>
-    public abstract void AddProcess(int pid);
+    /// <summary>
+    /// The <c>cgroup.procs</c> files a box's first process writes its own pid into before it starts
+    /// anything (see <c>SandboxCommandLine</c>): the box is born inside, and no server thread ever is.
+    /// </summary>
+    public abstract IReadOnlyList<string> ProcsFiles { get; }
 
     /// <summary>Lowers the memory and process limits for the run a pre-started sandbox is handed.</summary>
     public abstract void Tighten(long memoryBytes, int maxProcesses);
@@ -120,7 +132,7 @@ internal abstract class RunCgroup : IDisposable
 
     protected static void Write(string path, string value) => File.WriteAllText(path, value);
 
-    protected static void KillUntilEmpty(string procsFile)
+    internal static void KillUntilEmpty(string procsFile)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
@@ -134,7 +146,7 @@ internal abstract class RunCgroup : IDisposable
         }
     }
 
-    protected static void RemoveDirectory(string path)
+    internal static void RemoveDirectory(string path)
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {

@@ -4,8 +4,7 @@ namespace CodeChatter.Core.Execution.Sandbox;
 
 /// <summary>
 /// cgroup v1: one hierarchy per controller. Groups are made under the server's own group in each
-/// hierarchy (memory groups elsewhere are refused on this kind of host). v1 lets a single thread change
-/// group, which is what makes placing a run exact: the launcher thread joins, forks, and leaves.
+/// hierarchy (memory groups elsewhere are refused on this kind of host).
 /// </summary>
 internal sealed class CgroupV1Support : CgroupSupport
 {
@@ -24,7 +23,6 @@ internal sealed class CgroupV1Support : CgroupSupport
     public override bool HasMemory => _homes.ContainsKey("memory");
     public override bool HasPids => _homes.ContainsKey("pids");
     public override bool HasCpuAccounting => _homes.ContainsKey("cpuacct");
-    public override bool PlacesAtFork => true;
 
     public static CgroupV1Support? TryCreate(string[] memberships, string[] mountInfo)
     {
@@ -69,14 +67,18 @@ internal sealed class CgroupV1Support : CgroupSupport
             {
                 File.WriteAllText(Path.Combine(pids, "pids.max"), maxProcesses.ToString(CultureInfo.InvariantCulture));
             }
-            return new Run(groups, _homes, memoryBytes, maxProcesses);
+            return new Run(groups, memoryBytes, maxProcesses);
         }
         catch
         {
-            new Run(groups, _homes, memoryBytes, maxProcesses).Dispose();
+            new Run(groups, memoryBytes, maxProcesses).Dispose();
             throw;
         }
     }
+
+    protected override IEnumerable<(string Folder, string Name)> ExistingRunGroups() =>
+        _parents.Values.Where(Directory.Exists)
+            .SelectMany(parent => Directory.EnumerateDirectories(parent).Select(folder => (folder, Path.GetFileName(folder))));
 
     private static (string MountPoint, string Root)? FindMountWithRoot(string[] mountInfo, string controller)
     {
@@ -95,7 +97,7 @@ internal sealed class CgroupV1Support : CgroupSupport
         return null;
     }
 
-    private sealed class Run(Dictionary<string, string> groups, Dictionary<string, string> homes, long memoryBytes, int maxProcesses) : RunCgroup
+    private sealed class Run(Dictionary<string, string> groups, long memoryBytes, int maxProcesses) : RunCgroup
     {
         public override void Tighten(long newMemoryBytes, int newMaxProcesses)
         {
@@ -114,27 +116,8 @@ internal sealed class CgroupV1Support : CgroupSupport
             }
         }
 
-        public override void JoinCurrentThread() => MoveThread(groups);
-
-        // Threads the runtime happened to create while the launcher was inside (thread-pool injection)
-        // inherit the group too; all of the server's threads go home, so no run ever holds one.
-        public override void LeaveCurrentThread()
-        {
-            var ownThreads = Directory.EnumerateDirectories("/proc/self/task").Select(Path.GetFileName).ToHashSet();
-            foreach (var (controller, group) in groups)
-            {
-                foreach (var threadId in ReadPids(Path.Combine(group, "tasks")))
-                {
-                    var id = threadId.ToString(CultureInfo.InvariantCulture);
-                    if (ownThreads.Contains(id)) Write(Path.Combine(homes[controller], "tasks"), id);
-                }
-            }
-        }
-
-        public override void AddProcess(int pid)
-        {
-            foreach (var group in groups.Values) Write(Path.Combine(group, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
-        }
+        public override IReadOnlyList<string> ProcsFiles { get; } =
+            groups.Values.Select(group => Path.Combine(group, "cgroup.procs")).ToArray();
 
         public override long? CpuTimeMs() =>
             groups.TryGetValue("cpuacct", out var cpu) && ReadLong(Path.Combine(cpu, "cpuacct.usage")) is { } nanoseconds
@@ -170,12 +153,6 @@ internal sealed class CgroupV1Support : CgroupSupport
         {
             KillAll();
             foreach (var group in groups.Values) RemoveDirectory(group);
-        }
-
-        private static void MoveThread(Dictionary<string, string> targets)
-        {
-            var threadId = NativeMethods.GetThreadId().ToString(CultureInfo.InvariantCulture);
-            foreach (var group in targets.Values) Write(Path.Combine(group, "tasks"), threadId);
         }
     }
 }

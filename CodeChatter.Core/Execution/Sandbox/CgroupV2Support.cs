@@ -5,9 +5,7 @@ namespace CodeChatter.Core.Execution.Sandbox;
 /// <summary>
 /// cgroup v2 (unified). Controllers can only be handed to child groups of a group that holds no
 /// processes itself, so the server first moves itself into a "server" leaf of its own (delegated)
-/// group, then makes one sibling group per run. v2 cannot place a single thread, so a run's process is
-/// moved in right after it starts: bubblewrap's namespace set-up runs before the snippet, so the move
-/// lands before any snippet code can fork.
+/// group, then makes one sibling group per run.
 /// </summary>
 internal sealed class CgroupV2Support : CgroupSupport
 {
@@ -24,7 +22,6 @@ internal sealed class CgroupV2Support : CgroupSupport
     public override bool HasMemory => _controllers.Contains("memory");
     public override bool HasPids => _controllers.Contains("pids");
     public override bool HasCpuAccounting => _controllers.Contains("cpu");
-    public override bool PlacesAtFork => false;
 
     public static CgroupV2Support? TryCreate(string[] memberships, string[] mountInfo)
     {
@@ -53,9 +50,14 @@ internal sealed class CgroupV2Support : CgroupSupport
         }
     }
 
+    private const string RunPrefix = "run-";
+
+    protected override IEnumerable<(string Folder, string Name)> ExistingRunGroups() =>
+        Directory.EnumerateDirectories(_home, RunPrefix + "*").Select(folder => (folder, Path.GetFileName(folder)[RunPrefix.Length..]));
+
     public override RunCgroup Create(string name, long memoryBytes, int maxProcesses)
     {
-        var path = Path.Combine(_home, "run-" + name);
+        var path = Path.Combine(_home, RunPrefix + name);
         Directory.CreateDirectory(path);
         var run = new Run(path, memoryBytes, maxProcesses);
         try
@@ -92,10 +94,7 @@ internal sealed class CgroupV2Support : CgroupSupport
             }
         }
 
-        public override void JoinCurrentThread() { }
-        public override void LeaveCurrentThread() { }
-
-        public override void AddProcess(int pid) => Write(Path.Combine(path, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
+        public override IReadOnlyList<string> ProcsFiles { get; } = [Path.Combine(path, "cgroup.procs")];
 
         public override long? CpuTimeMs()
         {

@@ -20,7 +20,7 @@ internal sealed record EffectiveLimits(
 
 /// <summary>
 /// Builds the argument array that starts one sandboxed run. Everything is an argv element, never a
-/// shell string; the snippet itself is a read-only file bound into the box, never an argument.
+/// shell string built from data; the snippet itself is a read-only file copied into the box, never an argument.
 /// </summary>
 internal static class SandboxCommandLine
 {
@@ -67,32 +67,76 @@ internal static class SandboxCommandLine
         return arguments;
     }
 
+    /// <summary>
+    /// The first link of every box's chain, a constant script for <c>/bin/sh</c> (the arguments are
+    /// positional, never parsed as shell text). Before anything else it writes its own pid into the
+    /// run's cgroups, so the box is born inside them and no thread of the server ever joins a run's
+    /// group (a host thread there could be starved by the snippet's process limit). Then it opens the
+    /// seccomp filter as fd 3 and the snippet as fd 4 for bubblewrap, which copies the snippet into
+    /// the box: no host path of it shows in the box's mount table.
+    /// </summary>
+    private const string PlaceThenStart =
+        "filter=$1 code=$2; shift 2\n" +
+        "while [ \"$1\" != -- ]; do echo $$ >\"$1\" || exit 125; shift; done; shift\n" +
+        "exec \"$@\" 3<\"$filter\" 4<\"$code\"\n";
+
+    private const string FilterDescriptor = "3";
+    private const string SnippetDescriptor = "4";
+
+    /// <summary>The host's /proc files masked in every box: they list other runs' keys, uids and timers.</summary>
+    private static readonly string[] MaskedProcFiles =
+        ["/proc/keys", "/proc/key-users", "/proc/timer_list", "/proc/sched_debug"];
+
+    /// <summary>What a box's first link needs from the host: its cgroups, its filter, its snippet.</summary>
+    /// <param name="CgroupProcsFiles">The <c>cgroup.procs</c> files the box's first process writes itself into.</param>
+    /// <param name="SeccompFilterPath">The compiled filter bubblewrap loads, or null for none.</param>
+    /// <param name="SnippetPath">The host file holding the code (cold runs), or null (a pre-started box reads it from stdin).</param>
+    public sealed record BoxStart(IReadOnlyList<string> CgroupProcsFiles, string? SeccompFilterPath, string? SnippetPath);
+
+    private static List<string> Placement(BoxStart start) =>
+    [
+        "/bin/sh", "-c", PlaceThenStart, "codechatter-box",
+        start.SeccompFilterPath ?? "/dev/null", start.SnippetPath ?? "/dev/null",
+        .. start.CgroupProcsFiles, "--",
+    ];
+
     /// <summary>The full argv for a bubblewrap run.</summary>
     /// <param name="bubblewrapPath">The bwrap binary.</param>
-    /// <param name="snippet">The host file holding the code and its name in the box; null for a pre-started box, which receives its code on stdin.</param>
+    /// <param name="start">The box's cgroups, filter and (cold runs) snippet file.</param>
+    /// <param name="snippetFileName">The snippet's name in the box; null for a pre-started box, which receives its code on stdin.</param>
     /// <param name="program">The argv to run inside the box.</param>
     /// <param name="limits">The run's limits.</param>
     /// <param name="slotUid">The uid to drop to (server runs as root), or null.</param>
     /// <param name="addressSpaceBytes">RLIMIT_AS, or null.</param>
     public static IReadOnlyList<string> Bubblewrap(
-        string bubblewrapPath, (string HostPath, string FileName)? snippet, IReadOnlyList<string> program,
+        string bubblewrapPath, BoxStart start, string? snippetFileName, IReadOnlyList<string> program,
         EffectiveLimits limits, int? slotUid, long? addressSpaceBytes)
     {
         var scratchSize = limits.ScratchSpaceBytes.ToString(CultureInfo.InvariantCulture);
-        var arguments = new List<string>
+        var arguments = Placement(start);
+        if (slotUid is { } uid)
         {
-            // The chain starts with an empty environment: --clearenv only cleans the child, and
+            // As root, the whole box (bubblewrap included) drops to the slot uid before bubblewrap
+            // starts: a user namespace made by root would map back to root, and bubblewrap's
+            // parent-death signal only reaches the box when both run as the same uid (a signal
+            // across uids needs CAP_KILL, which bubblewrap's launcher drops), so a box changing uid
+            // inside would outlive a server killed with SIGKILL.
+            var id = uid.ToString(CultureInfo.InvariantCulture);
+            arguments.AddRange([
+                "/usr/bin/setpriv", $"--reuid={id}", $"--regid={id}", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+            ]);
+        }
+        arguments.AddRange([
+            // The chain continues with an empty environment: --clearenv only cleans the child, and
             // bubblewrap's own environment would otherwise be readable in the box at /proc/1/environ.
             "/usr/bin/env", "-i", bubblewrapPath,
-            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-        };
-        // As root a user namespace would map back to root; the slot uid does the isolating instead.
-        if (slotUid is null) arguments.Add("--unshare-user");
-        arguments.AddRange([
+            "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             // --as-pid-1: no bubblewrap init left behind as a zombie counting against RLIMIT_NPROC.
             "--die-with-parent", "--as-pid-1", "--new-session", "--hostname", "codechatter",
             "--ro-bind", "/usr", "/usr",
         ]);
+        if (start.SeccompFilterPath is not null) arguments.AddRange(["--seccomp", FilterDescriptor]);
         foreach (var top in new[] { "bin", "lib", "lib64", "sbin" })
         {
             var host = "/" + top;
@@ -105,8 +149,9 @@ internal static class SandboxCommandLine
         {
             arguments.AddRange(["--ro-bind-try", file, file]);
         }
+        arguments.AddRange(["--proc", "/proc"]);
+        foreach (var file in MaskedProcFiles.Where(File.Exists)) arguments.AddRange(["--ro-bind", "/dev/null", file]);
         arguments.AddRange([
-            "--proc", "/proc",
             "--dev", "/dev",
             // bubblewrap's / and /dev are unsized writable tmpfs: only these sized ones stay writable.
             "--size", scratchSize, "--perms", "1777", "--tmpfs", "/tmp",
@@ -114,7 +159,10 @@ internal static class SandboxCommandLine
             "--remount-ro", "/dev",
             "--size", scratchSize, "--perms", "1777", "--tmpfs", ScratchDirectory,
         ]);
-        if (snippet is { } code) arguments.AddRange(["--ro-bind", code.HostPath, $"{ScratchDirectory}/{code.FileName}"]);
+        if (start.SnippetPath is not null && snippetFileName is not null)
+        {
+            arguments.AddRange(["--perms", "0444", "--file", SnippetDescriptor, $"{ScratchDirectory}/{snippetFileName}"]);
+        }
         arguments.AddRange([
             "--chdir", ScratchDirectory,
             "--remount-ro", "/",
@@ -126,25 +174,16 @@ internal static class SandboxCommandLine
             "--",
         ]);
         arguments.AddRange(ResourceLimits(limits, limitProcesses: slotUid is not null, addressSpaceBytes));
-        if (slotUid is { } uid)
-        {
-            var id = uid.ToString(CultureInfo.InvariantCulture);
-            arguments.AddRange([
-                "/usr/bin/setpriv", $"--reuid={id}", $"--regid={id}", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
-            ]);
-        }
         arguments.AddRange(program);
         return arguments;
     }
 
     /// <summary>The argv for the development fallback: rlimits only, in a host folder.</summary>
-    public static IReadOnlyList<string> Unsandboxed(LanguageDefinition language, EffectiveLimits limits, long? addressSpaceBytes)
+    public static IReadOnlyList<string> Unsandboxed(
+        LanguageDefinition language, IReadOnlyList<string> cgroupProcsFiles, EffectiveLimits limits, long? addressSpaceBytes)
     {
-        var arguments = new List<string>
-        {
-            "/usr/bin/env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
-        };
+        var arguments = Placement(new BoxStart(cgroupProcsFiles, null, null));
+        arguments.AddRange(["/usr/bin/env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"]);
         // RLIMIT_NPROC counts every process of the server's own user here, so it is left off.
         arguments.AddRange(ResourceLimits(limits, limitProcesses: false, addressSpaceBytes));
         arguments.AddRange(ProgramArguments(language));

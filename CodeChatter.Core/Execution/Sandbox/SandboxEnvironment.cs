@@ -8,6 +8,11 @@ public sealed class SandboxEnvironment
         BubblewrapPath = bubblewrapPath;
         RunningAsRoot = runningAsRoot;
         Cgroups = cgroups;
+        if (bubblewrapPath is not null)
+        {
+            SeccompFilter = SeccompPolicy.TryCompile(out var problem);
+            SeccompProblem = problem;
+        }
     }
 
     /// <summary>The bubblewrap binary, or null when it is not installed.</summary>
@@ -17,6 +22,20 @@ public sealed class SandboxEnvironment
     public bool RunningAsRoot { get; }
 
     internal CgroupSupport? Cgroups { get; }
+
+    /// <summary>The compiled seccomp filter every box gets, or null when it could not be made.</summary>
+    internal byte[]? SeccompFilter { get; }
+
+    /// <summary>Why there is no seccomp filter, when there is none.</summary>
+    public string? SeccompProblem { get; }
+
+    /// <summary>Whether every box gets the seccomp filter of <c>SeccompPolicy</c>.</summary>
+    public bool HasSeccompFilter => SeccompFilter is not null;
+
+    /// <summary>A one-line description of the seccomp filter, for logs and <c>doctor</c>.</summary>
+    public string SeccompDescription => SeccompFilter is { } filter
+        ? $"{SeccompPolicy.Summary}; {filter.Length / 8} BPF instructions"
+        : SeccompProblem ?? "none (no bubblewrap)";
 
     /// <summary>The isolation level runs get on this machine.</summary>
     public SandboxLevel Level => BubblewrapPath is null ? SandboxLevel.Unsandboxed : SandboxLevel.Bubblewrap;

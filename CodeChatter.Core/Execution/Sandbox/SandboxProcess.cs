@@ -48,7 +48,7 @@ internal sealed class SandboxProcess : IDisposable
     public bool IsWaiting => !_task.Task.IsCompleted && Volatile.Read(ref _handedOver) == 0;
 
     /// <summary>
-    /// Starts <paramref name="arguments"/> from the launcher thread, inside <paramref name="cgroup"/>.
+    /// Starts <paramref name="arguments"/> from the launcher thread; the box places itself in <paramref name="cgroup"/>.
     /// Takes ownership of the cgroup, the uid lease and the host folder, even when starting fails.
     /// </summary>
     public static async Task<SandboxProcess> StartAsync(
@@ -79,28 +79,9 @@ internal sealed class SandboxProcess : IDisposable
             .WithStandardOutputPipe(PipeTarget.Create(_stdout.ReadAsync))
             .WithStandardErrorPipe(PipeTarget.Create(_stderr.ReadAsync))
             .WithValidation(CommandResultValidation.None);
-        _task = await launcher.StartAsync(() => Launch(command));
-        if (_cgroup is not null && _environment.Cgroups is { PlacesAtFork: false })
-        {
-            _cgroup.AddProcess(_task.ProcessId);
-        }
-    }
-
-    private CommandTask<CommandResult> Launch(Command command)
-    {
-        if (_cgroup is null || _environment.Cgroups is not { PlacesAtFork: true })
-        {
-            return command.ExecuteAsync();
-        }
-        _cgroup.JoinCurrentThread();
-        try
-        {
-            return command.ExecuteAsync();
-        }
-        finally
-        {
-            _cgroup.LeaveCurrentThread();
-        }
+        // The box's first link puts itself into the run's cgroups (see SandboxCommandLine): the
+        // launcher thread never joins them, so no server thread can be born inside a run's group.
+        _task = await launcher.StartAsync(() => command.ExecuteAsync());
     }
 
     private async Task WriteStdinAsync(Stream destination, CancellationToken cancellationToken)

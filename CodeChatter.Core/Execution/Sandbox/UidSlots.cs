@@ -8,6 +8,9 @@ namespace CodeChatter.Core.Execution.Sandbox;
 /// run's process count and leftovers from touching another's. A uid is held with an exclusive lock
 /// file, so two servers (or test runs) on one machine never share one even with overlapping ranges:
 /// after each run everything the uid owns is killed, which must only ever hit that run.
+/// The lock file says whether its last holder let go cleanly: a holder writes its pid into it and
+/// empties it again when it releases the uid after its sweep. A server that crashed leaves its pid
+/// there, so the next holder kills whatever still runs under that uid before using it.
 /// </summary>
 internal sealed class UidSlots
 {
@@ -63,6 +66,10 @@ internal sealed class UidSlots
                 var lockFile = new FileStream(
                     Path.Combine(_lockDirectory, $"uid-{uid.ToString(CultureInfo.InvariantCulture)}.lock"),
                     FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                if (lockFile.Length > 0) KillEverythingOwnedBy(uid);
+                lockFile.SetLength(0);
+                lockFile.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
+                lockFile.Flush();
                 return new Lease(this, uid, lockFile);
             }
             catch (IOException)
@@ -82,6 +89,14 @@ internal sealed class UidSlots
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) == 1) return;
+            try
+            {
+                lockFile.SetLength(0);
+            }
+            catch (IOException)
+            {
+                // Left marked: the next holder sweeps the uid first, which is only slower.
+            }
             lockFile.Dispose();
             lock (owner._heldHere) owner._heldHere.Remove(uid);
             owner._available.Release();

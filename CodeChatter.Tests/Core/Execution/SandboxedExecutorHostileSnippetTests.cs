@@ -72,9 +72,11 @@ public abstract class SandboxedExecutorHostileSnippetTests
         // Act
         var result = await sandbox.RunAsync("python", code, limits);
 
-        // Assert: the process limit refuses a fork; the exception ends the box's pid 1, and with it the box.
-        Assert.True(result.Status == RunStatus.Failed, $"{result.Status}: {result.Stderr[..Math.Min(500, result.Stderr.Length)]}");
-        Assert.Contains("BlockingIOError: [Errno 11] Resource temporarily unavailable", result.Stderr);
+        // Assert: the process limit refuses forks; the box ends when the refusal reaches its pid 1
+        // (failed) or, if the refusals keep landing in its children, at the CPU limit.
+        Assert.True(result.Status is RunStatus.Failed or RunStatus.TimedOut, $"{result.Status}: {result.Stderr[..Math.Min(500, result.Stderr.Length)]}");
+        if (result.Status == RunStatus.Failed) Assert.Contains("BlockingIOError: [Errno 11] Resource temporarily unavailable", result.Stderr);
+        else Assert.Contains("CPU-time", result.Detail);
         Assert.True(result.WallTimeMs < 3500, $"took {result.WallTimeMs} ms");
         sandbox.AssertNothingLeftBehind();
     }
@@ -470,10 +472,9 @@ public abstract class SandboxedExecutorHostileSnippetTests
             // Assert: inside the box the links lead to the box's own read-only /etc and private /tmp;
             // the host never sees them.
             Assert.True(result.Status == RunStatus.Succeeded, $"{result.Status}: {result.Stderr}");
-            // A cold box gets main.py as a read-only bind from the host; a pre-started one wrote it itself
-            // into its private tmpfs, so replacing it there touches nothing outside.
-            var mainPy = sandbox.UsePrestarted ? "replaced main.py" : "main.py EPERM";
-            Assert.Equal($"{mainPy}\npasswd EROFS\nwrote through app.db\n", result.Stdout);
+            // Cold and pre-started boxes alike hold main.py as a copy in their private tmpfs (never a
+            // bind of a host file), so replacing it there touches nothing outside.
+            Assert.Equal("replaced main.py\npasswd EROFS\nwrote through app.db\n", result.Stdout);
             Assert.Equal(passwdBefore, Fingerprint("/etc/passwd"));
             Assert.Equal(databaseBefore, Fingerprint(database));
             sandbox.AssertNothingLeftBehind();
