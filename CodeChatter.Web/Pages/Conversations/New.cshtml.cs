@@ -22,6 +22,7 @@ public class NewModel(RunService runs) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        Input.UseUnixLineEndings();
         foreach (var (field, message) in runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin))
         {
             ModelState.AddModelError(field == "Text" ? "Input.Code" : $"Input.{field}", message);
@@ -41,6 +42,7 @@ public class NewModel(RunService runs) : PageModel
     /// </summary>
     public async Task<IActionResult> OnPostStartAsync()
     {
+        Input.UseUnixLineEndings();
         var problems = runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin);
         if (problems.Count > 0) return StartProblems.For(problems);
         if (!ModelState.IsValid)

@@ -103,6 +103,24 @@ public class ChatTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
     }
 
     [Fact]
+    public async Task Code_sent_from_the_form_runs_with_the_line_endings_it_was_typed_with()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var first = await client.NewConversationAsync("print(1)");
+
+        // A browser sends every line break of a textarea as CRLF; bash reads a CR as part of the line.
+        var page = await client.SendAsync(first.ConversationId, "if true; then\r\n  echo inside\r\nfi\r\ncat | head -5\r\n", language: "bash", stdin: "typed\r\nlines\r\n");
+
+        var reply = page.All("article.reply")[^1];
+        Assert.Equal("", reply.QuerySelector("pre[data-stream=stderr]")?.TextContent ?? "");
+        Assert.Equal("succeeded", reply.QuerySelector(".status")!.TextContent);
+        Assert.Equal("inside\ntyped\nlines\n", reply.QuerySelector("pre[data-stream=stdout]")!.TextContent);
+        var snippet = await client.WithDbAsync(db => db.Snippets.SingleAsync(s => s.ConversationId == first.ConversationId && s.Sequence == 2));
+        Assert.Equal("if true; then\n  echo inside\nfi\ncat | head -5\n", snippet.Code);
+        Assert.Equal("typed\nlines\n", snippet.Stdin);
+    }
+
+    [Fact]
     public async Task Rerunning_a_snippet_adds_a_run_and_folds_the_older_one_away()
     {
         using var client = await ChatClient.RegisterAsync(factory);
