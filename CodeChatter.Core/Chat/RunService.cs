@@ -35,6 +35,7 @@ public sealed class RunService(
     /// <summary>
     /// Checks a message before anything is stored: a known language, non-blank text, sizes within limits.
     /// </summary>
+    /// <remarks>Also refuses NUL characters (see <see cref="MessageText"/>).</remarks>
     /// <returns>Problems by field name (<c>Language</c>, <c>Text</c>, <c>Stdin</c>); empty when valid.</returns>
     public IReadOnlyDictionary<string, string> Validate(SnippetKind kind, string? language, string? text, string? stdin)
     {
@@ -52,9 +53,17 @@ public sealed class RunService(
         {
             problems["Text"] = $"The {what} is {size:N0} bytes; the limit is {options.Value.MaxCodeBytes:N0}.";
         }
+        else if (MessageText.NulProblem(text, what) is { } nul)
+        {
+            problems["Text"] = nul;
+        }
         if (kind == SnippetKind.Code && stdin is not null && Encoding.UTF8.GetByteCount(stdin) is var stdinSize && stdinSize > options.Value.MaxStdinBytes)
         {
             problems["Stdin"] = $"The input is {stdinSize:N0} bytes; the limit is {options.Value.MaxStdinBytes:N0}.";
+        }
+        else if (kind == SnippetKind.Code && MessageText.NulProblem(stdin, "input") is { } stdinNul)
+        {
+            problems["Stdin"] = stdinNul;
         }
         return problems;
     }
@@ -114,6 +123,7 @@ public sealed class RunService(
         ArgumentNullException.ThrowIfNull(message);
         var problems = Validate(message.Kind, message.Language, message.Text, message.Stdin);
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems.Values), nameof(message));
+        if (MessageText.NulProblem(message.Title, "title") is { } title) throw new ArgumentException(title, nameof(message));
         if (message.Kind == SnippetKind.Code && languages.TryGetAvailable(message.Language, out var language))
         {
             return message with { Language = language.Id };
