@@ -16,7 +16,8 @@ namespace CodeChatter.Core.Chat;
 /// not stop it, and its result is stored. Only the host stopping stops it; it is then stored as
 /// <c>internal_error</c>/"interrupted" with the output it had printed, the same words a run cut off by a
 /// crash gets at the next start. A person can stop their own run through <see cref="LiveRuns"/>; it is
-/// then stored as <c>killed</c>. Every run is registered there while in flight, with its output so far.
+/// then stored as <c>killed</c>. Every run is registered there while in flight, with its output so far,
+/// which is also written into its row as it comes (<see cref="StreamedOutputWriter"/>) so a crash keeps it.
 /// </remarks>
 public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
@@ -170,10 +171,18 @@ public sealed class RunService(
     private Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request) =>
         RunAndStoreAsync(userId, executionId, request, liveRuns.Begin(executionId, userId, lifetime.ApplicationStopping));
 
+    // A scope of its own: this runs beside the run's own use of its scope's store.
+    private async Task SaveOutputSoFarAsync(long executionId, StreamedOutput output)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IRunStore>().SaveOutputSoFarAsync(executionId, output.Stdout, output.Stderr);
+    }
+
     private async Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request, LiveRun live)
     {
         var stopping = lifetime.ApplicationStopping;
         ExecutionResult? result = null;
+        await using var writeThrough = new StreamedOutputWriter(live, output => SaveOutputSoFarAsync(executionId, output), logger);
         try
         {
             try
@@ -181,7 +190,7 @@ public sealed class RunService(
                 // live.Token is cancelled by Stop and by the host stopping.
                 using var admitted = await admission.AdmitAsync(userId, live.Token);
                 result = admitted.IsAdmitted
-                    ? await executor.ExecuteAsync(request, live.Append, live.Token)
+                    ? await executor.ExecuteAsync(request, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
                     : ExecutionResult.Rejected(admitted.Refusal!, executor.Level) with { RetryAfter = admitted.RetryAfter };
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -204,6 +213,7 @@ public sealed class RunService(
             {
                 result = result with { Status = RunStatus.InternalError, Detail = InterruptedDetail };
             }
+            await writeThrough.DisposeAsync();
             // The result is stored even if the caller has gone: CancellationToken.None on purpose.
             await store.CompleteAsync(executionId, result, CancellationToken.None);
             return result;

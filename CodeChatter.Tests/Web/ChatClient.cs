@@ -26,6 +26,9 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
 
     public string Email { get; private set; } = "";
 
+    /// <summary>A client of a server in another process (<see cref="ServerProcess"/>): no access to its services.</summary>
+    public static ChatClient Remote(HttpClient http) => new(null!, http);
+
     public static ChatClient Anonymous(ChatAppFactory factory) =>
         new(factory, factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true }));
 

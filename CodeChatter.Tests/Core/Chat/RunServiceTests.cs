@@ -244,6 +244,9 @@ public class RunServiceTests
         public Task<IReadOnlyList<long>?> GetCodeSnippetIdsAsync(string userId, long conversationId, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<long>?>(null);
 
+        public Task SaveOutputSoFarAsync(long executionId, string stdout, string stderr, CancellationToken cancellationToken = default) =>
+            Task.CompletedTask;
+
         public Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default)
         {
             Completed[executionId] = result;
