@@ -18,11 +18,13 @@ namespace CodeChatter.Core.Chat;
 /// crash gets at the next start. A person can stop their own run through <see cref="LiveRuns"/>; it is
 /// then stored as <c>killed</c>. Every run is registered there while in flight, with its output so far,
 /// which is also written into its row as it comes (<see cref="StreamedOutputWriter"/>) so a crash keeps it.
+/// A result the database refuses is answered as <c>internal_error</c> saying that the run did execute, and
+/// stored as that by <see cref="UnstoredRunResults"/> as soon as the database takes writes again.
 /// </remarks>
 public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
     IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
-    LiveRuns liveRuns, IServiceScopeFactory scopes)
+    LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored)
 {
     /// <summary>The detail of a run stopped by the server shutting down.</summary>
     public const string InterruptedDetail = "interrupted";
@@ -79,6 +81,7 @@ public sealed class RunService(
     {
         message = Normalize(message);
         var stored = await store.AddMessageAsync(message, cancellationToken);
+        unstored.TryNow();
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new SubmitOutcome(stored, null);
 
@@ -98,6 +101,7 @@ public sealed class RunService(
     {
         message = Normalize(message);
         var stored = await store.AddMessageAsync(message, cancellationToken);
+        unstored.TryNow();
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new StartedMessage(stored, null);
 
@@ -195,9 +199,14 @@ public sealed class RunService(
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                // Nothing ran; the in-flight row already says interrupted.
+                // Nothing ran: the caller gets the answer the row gets, not an exception.
                 logger.LogInformation("Run {ExecutionId} was not started: the server is stopping", executionId);
-                throw;
+                var now = DateTimeOffset.UtcNow;
+                result = new ExecutionResult
+                {
+                    Status = RunStatus.InternalError, Detail = InterruptedDetail, SandboxLevel = executor.Level,
+                    StartedAt = now, FinishedAt = now,
+                };
             }
             catch (OperationCanceledException) when (live.StopRequested)
             {
@@ -214,8 +223,17 @@ public sealed class RunService(
                 result = result with { Status = RunStatus.InternalError, Detail = InterruptedDetail };
             }
             await writeThrough.DisposeAsync();
-            // The result is stored even if the caller has gone: CancellationToken.None on purpose.
-            await store.CompleteAsync(executionId, result, CancellationToken.None);
+            try
+            {
+                // The result is stored even if the caller has gone: CancellationToken.None on purpose.
+                await store.CompleteAsync(executionId, result, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The snippet did run: answer so, and store that answer as soon as the database takes it.
+                logger.LogError(exception, "The result of run {ExecutionId} could not be stored", executionId);
+                result = unstored.Add(executionId, result, exception);
+            }
             return result;
         }
         finally
