@@ -96,6 +96,12 @@ public sealed class EfRunStore(ChatDbContext db) : IRunStore
     }
 
     /// <inheritdoc />
+    public Task SaveOutputSoFarAsync(long executionId, string stdout, string stderr, CancellationToken cancellationToken = default) =>
+        db.Executions.Where(e => e.Id == executionId && e.FinishedAt == null).ExecuteUpdateAsync(update => update
+            .SetProperty(e => e.Stdout, stdout)
+            .SetProperty(e => e.Stderr, stderr), cancellationToken);
+
+    /// <inheritdoc />
     public async Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default)
     {
         var execution = await db.Executions.SingleAsync(e => e.Id == executionId, cancellationToken);

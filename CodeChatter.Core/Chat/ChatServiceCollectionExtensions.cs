@@ -11,6 +11,7 @@ public static class ChatServiceCollectionExtensions
     {
         services.TryAddSingleton<IRunAdmission, AdmitEveryRun>();
         services.TryAddSingleton(_ => new LiveRuns());
+        services.TryAddSingleton<UnstoredRunResults>();
         services.AddScoped<RunService>();
         return services;
     }

@@ -24,6 +24,12 @@ public interface IRunStore
     /// <summary>The ids of the code snippets of that person's conversation, in order; null when it is not theirs.</summary>
     Task<IReadOnlyList<long>?> GetCodeSnippetIdsAsync(string userId, long conversationId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes what a run in flight has printed so far into its in-flight row, so a crash that cuts the run
+    /// off keeps it. A run already completed is left as it is.
+    /// </summary>
+    Task SaveOutputSoFarAsync(long executionId, string stdout, string stderr, CancellationToken cancellationToken = default);
+
     /// <summary>Records how a run ended.</summary>
     Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Threading.Channels;
 using CodeChatter.Core.Execution;
 
@@ -122,6 +123,18 @@ public sealed class LiveRun : IDisposable
         }
     }
 
+    /// <summary>What the run has printed so far, by stream, and in how many chunks.</summary>
+    public StreamedOutput OutputSoFar()
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        lock (_gate)
+        {
+            foreach (var chunk in _chunks) (chunk.Stream == OutputStream.Stdout ? stdout : stderr).Append(chunk.Text);
+            return new StreamedOutput(_chunks.Count, stdout.ToString(), stderr.ToString());
+        }
+    }
+
     /// <summary>Records how the run ended (after it is stored) and ends every watcher's stream with it.</summary>
     public void Complete(ExecutionResult result)
     {
@@ -202,6 +215,12 @@ public abstract record LiveRunEvent;
 /// <param name="Stream">stdout or stderr.</param>
 /// <param name="Text">What was printed.</param>
 public sealed record LiveChunk(long Sequence, OutputStream Stream, string Text) : LiveRunEvent;
+
+/// <summary>A live run's output so far.</summary>
+/// <param name="ChunkCount">How many chunks it came in; grows with every new one.</param>
+/// <param name="Stdout">Everything printed to stdout.</param>
+/// <param name="Stderr">Everything printed to stderr.</param>
+public sealed record StreamedOutput(int ChunkCount, string Stdout, string Stderr);
 
 /// <summary>The run ended and is stored.</summary>
 /// <param name="Result">How it ended.</param>

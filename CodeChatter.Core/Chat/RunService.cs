@@ -16,12 +16,15 @@ namespace CodeChatter.Core.Chat;
 /// not stop it, and its result is stored. Only the host stopping stops it; it is then stored as
 /// <c>internal_error</c>/"interrupted" with the output it had printed, the same words a run cut off by a
 /// crash gets at the next start. A person can stop their own run through <see cref="LiveRuns"/>; it is
-/// then stored as <c>killed</c>. Every run is registered there while in flight, with its output so far.
+/// then stored as <c>killed</c>. Every run is registered there while in flight, with its output so far,
+/// which is also written into its row as it comes (<see cref="StreamedOutputWriter"/>) so a crash keeps it.
+/// A result the database refuses is answered as <c>internal_error</c> saying that the run did execute, and
+/// stored as that by <see cref="UnstoredRunResults"/> as soon as the database takes writes again.
 /// </remarks>
 public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
     IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
-    LiveRuns liveRuns, IServiceScopeFactory scopes)
+    LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored)
 {
     /// <summary>The detail of a run stopped by the server shutting down.</summary>
     public const string InterruptedDetail = "interrupted";
@@ -35,6 +38,7 @@ public sealed class RunService(
     /// <summary>
     /// Checks a message before anything is stored: a known language, non-blank text, sizes within limits.
     /// </summary>
+    /// <remarks>Also refuses NUL characters (see <see cref="MessageText"/>).</remarks>
     /// <returns>Problems by field name (<c>Language</c>, <c>Text</c>, <c>Stdin</c>); empty when valid.</returns>
     public IReadOnlyDictionary<string, string> Validate(SnippetKind kind, string? language, string? text, string? stdin)
     {
@@ -52,9 +56,17 @@ public sealed class RunService(
         {
             problems["Text"] = $"The {what} is {size:N0} bytes; the limit is {options.Value.MaxCodeBytes:N0}.";
         }
+        else if (MessageText.NulProblem(text, what) is { } nul)
+        {
+            problems["Text"] = nul;
+        }
         if (kind == SnippetKind.Code && stdin is not null && Encoding.UTF8.GetByteCount(stdin) is var stdinSize && stdinSize > options.Value.MaxStdinBytes)
         {
             problems["Stdin"] = $"The input is {stdinSize:N0} bytes; the limit is {options.Value.MaxStdinBytes:N0}.";
+        }
+        else if (kind == SnippetKind.Code && MessageText.NulProblem(stdin, "input") is { } stdinNul)
+        {
+            problems["Stdin"] = stdinNul;
         }
         return problems;
     }
@@ -69,6 +81,7 @@ public sealed class RunService(
     {
         message = Normalize(message);
         var stored = await store.AddMessageAsync(message, cancellationToken);
+        unstored.TryNow();
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new SubmitOutcome(stored, null);
 
@@ -88,6 +101,7 @@ public sealed class RunService(
     {
         message = Normalize(message);
         var stored = await store.AddMessageAsync(message, cancellationToken);
+        unstored.TryNow();
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new StartedMessage(stored, null);
 
@@ -114,6 +128,7 @@ public sealed class RunService(
         ArgumentNullException.ThrowIfNull(message);
         var problems = Validate(message.Kind, message.Language, message.Text, message.Stdin);
         if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems.Values), nameof(message));
+        if (MessageText.NulProblem(message.Title, "title") is { } title) throw new ArgumentException(title, nameof(message));
         if (message.Kind == SnippetKind.Code && languages.TryGetAvailable(message.Language, out var language))
         {
             return message with { Language = language.Id };
@@ -160,10 +175,18 @@ public sealed class RunService(
     private Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request) =>
         RunAndStoreAsync(userId, executionId, request, liveRuns.Begin(executionId, userId, lifetime.ApplicationStopping));
 
+    // A scope of its own: this runs beside the run's own use of its scope's store.
+    private async Task SaveOutputSoFarAsync(long executionId, StreamedOutput output)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IRunStore>().SaveOutputSoFarAsync(executionId, output.Stdout, output.Stderr);
+    }
+
     private async Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request, LiveRun live)
     {
         var stopping = lifetime.ApplicationStopping;
         ExecutionResult? result = null;
+        await using var writeThrough = new StreamedOutputWriter(live, output => SaveOutputSoFarAsync(executionId, output), logger);
         try
         {
             try
@@ -171,14 +194,19 @@ public sealed class RunService(
                 // live.Token is cancelled by Stop and by the host stopping.
                 using var admitted = await admission.AdmitAsync(userId, live.Token);
                 result = admitted.IsAdmitted
-                    ? await executor.ExecuteAsync(request, live.Append, live.Token)
+                    ? await executor.ExecuteAsync(request, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
                     : ExecutionResult.Rejected(admitted.Refusal!, executor.Level) with { RetryAfter = admitted.RetryAfter };
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                // Nothing ran; the in-flight row already says interrupted.
+                // Nothing ran: the caller gets the answer the row gets, not an exception.
                 logger.LogInformation("Run {ExecutionId} was not started: the server is stopping", executionId);
-                throw;
+                var now = DateTimeOffset.UtcNow;
+                result = new ExecutionResult
+                {
+                    Status = RunStatus.InternalError, Detail = InterruptedDetail, SandboxLevel = executor.Level,
+                    StartedAt = now, FinishedAt = now,
+                };
             }
             catch (OperationCanceledException) when (live.StopRequested)
             {
@@ -194,8 +222,18 @@ public sealed class RunService(
             {
                 result = result with { Status = RunStatus.InternalError, Detail = InterruptedDetail };
             }
-            // The result is stored even if the caller has gone: CancellationToken.None on purpose.
-            await store.CompleteAsync(executionId, result, CancellationToken.None);
+            await writeThrough.DisposeAsync();
+            try
+            {
+                // The result is stored even if the caller has gone: CancellationToken.None on purpose.
+                await store.CompleteAsync(executionId, result, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The snippet did run: answer so, and store that answer as soon as the database takes it.
+                logger.LogError(exception, "The result of run {ExecutionId} could not be stored", executionId);
+                result = unstored.Add(executionId, result, exception);
+            }
             return result;
         }
         finally

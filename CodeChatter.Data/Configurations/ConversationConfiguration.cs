@@ -38,6 +38,11 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.Property(e => e.Status).HasConversion(WireNames.RunStatus).HasMaxLength(32);
         builder.Property(e => e.SandboxLevel).HasConversion(WireNames.SandboxLevel).HasMaxLength(32);
         builder.Ignore(e => e.IsRunning);
+        // Output is kept as its UTF-8 bytes, never as SQLite text: Microsoft.Data.Sqlite binds a string of
+        // more than 512 bytes NUL-terminated, so a TEXT column kept only what came before a NUL the
+        // snippet printed. Output is shown and compared, never searched in SQL.
+        builder.Property(e => e.Stdout).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
+        builder.Property(e => e.Stderr).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
         builder.HasOne(e => e.Snippet).WithMany(s => s.Executions).HasForeignKey(e => e.SnippetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.SnippetId, e.StartedAt });
         // The runs page: one person's runs, newest first, counted and paged from the index alone.

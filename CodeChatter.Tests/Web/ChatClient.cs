@@ -26,6 +26,9 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
 
     public string Email { get; private set; } = "";
 
+    /// <summary>A client of a server in another process (<see cref="ServerProcess"/>): no access to its services.</summary>
+    public static ChatClient Remote(HttpClient http) => new(null!, http);
+
     public static ChatClient Anonymous(ChatAppFactory factory) =>
         new(factory, factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true }));
 
@@ -61,8 +64,32 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
     /// <summary>Posts a form of an already loaded page with some fields set.</summary>
     public async Task<Page> PostFormAsync(Page page, string formSelector, Dictionary<string, string>? fields = null)
     {
-        var form = page.Document.QuerySelector<IHtmlFormElement>(formSelector)
+        var form = FindForm(page, formSelector);
+        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
+        using var response = await Http.PostAsync(action, new FormUrlEncodedContent(FormValues(form, fields)));
+        return await Page.ReadAsync(response);
+    }
+
+    /// <summary>
+    /// Posts a form the way the page's script does (<c>fetch(data-start-url, { body: new FormData(form) })</c>):
+    /// multipart, to the form's start address, asking for JSON.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostFormAsScriptAsync(Page page, string formSelector, Dictionary<string, string>? fields = null)
+    {
+        var form = FindForm(page, formSelector);
+        var content = new MultipartFormDataContent();
+        foreach (var (name, value) in FormValues(form, fields)) content.Add(new StringContent(value), name);
+        using var request = new HttpRequestMessage(HttpMethod.Post, form.GetAttribute("data-start-url")) { Content = content };
+        request.Headers.Accept.ParseAdd("application/json");
+        return await Http.SendAsync(request);
+    }
+
+    private static IHtmlFormElement FindForm(Page page, string formSelector) =>
+        page.Document.QuerySelector<IHtmlFormElement>(formSelector)
             ?? throw new InvalidOperationException($"No form '{formSelector}' on {page.Url}.");
+
+    private static List<KeyValuePair<string, string>> FormValues(IHtmlFormElement form, Dictionary<string, string>? fields)
+    {
         var values = new List<KeyValuePair<string, string>>();
         foreach (var element in form.Elements)
         {
@@ -87,9 +114,7 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
             values.RemoveAll(pair => pair.Key == name);
             values.Add(new(name, value));
         }
-        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
-        using var response = await Http.PostAsync(action, new FormUrlEncodedContent(values));
-        return await Page.ReadAsync(response);
+        return values;
     }
 
     /// <summary>Starts a conversation with a first snippet; returns the conversation page it lands on.</summary>

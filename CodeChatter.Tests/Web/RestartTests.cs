@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CodeChatter.Core.Chat;
 using CodeChatter.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -56,5 +59,67 @@ public class RestartTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_run_cut_off_by_a_kill_9_keeps_the_output_it_had_printed()
+    {
+        var directory = Directory.CreateTempSubdirectory("codechatter-kill-").FullName;
+        var cookies = new CookieContainer();
+        long conversationId, executionId;
+        try
+        {
+            using (var server = await ServerProcess.StartAsync(directory))
+            {
+                using var client = server.NewClient(cookies);
+                var registered = await client.PostFormAsync("/Identity/Account/Register", "form#registerForm", new()
+                {
+                    ["Input.Email"] = $"{Guid.NewGuid():N}@example.com", ["Input.Password"] = ChatClient.Password, ["Input.ConfirmPassword"] = ChatClient.Password,
+                });
+                Assert.NotNull(registered.Document.QuerySelector("form#sign-out"));
+                var form = await client.GetAsync("/Conversations/New");
+                using var start = await client.PostFormAsScriptAsync(form, "form#compose", new()
+                {
+                    ["Input.Language"] = "python", ["Input.Code"] = "import time\nprint('printed before the crash', flush=True)\ntime.sleep(60)",
+                });
+                Assert.True(start.IsSuccessStatusCode, server.Log);
+                var started = await start.Content.ReadFromJsonAsync<JsonElement>();
+                conversationId = started.GetProperty("conversationId").GetInt64();
+                executionId = started.GetProperty("executionId").GetInt64();
+
+                await WaitForLiveOutputAsync(client.Http, $"/Conversations/{conversationId}/Executions/{executionId}/Events", "printed before the crash");
+                // Streamed output is written through at most every 250 ms; a crash can only lose that much.
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                server.Kill();
+            }
+
+            using (var restarted = await ServerProcess.StartAsync(directory))
+            {
+                using var client = restarted.NewClient(cookies);
+                var page = await client.GetAsync($"/Conversations/{conversationId}");
+
+                var run = page.Single($"#execution-{executionId}");
+                Assert.Equal("internal_error", run.QuerySelector(".status")!.TextContent);
+                Assert.Equal("interrupted", run.QuerySelector(".run-detail")!.TextContent);
+                Assert.Equal("printed before the crash\n", run.QuerySelector("pre[data-stream=stdout]")?.TextContent);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Follows a run's event stream until <paramref name="text"/> has been streamed.</summary>
+    private static async Task WaitForLiveOutputAsync(HttpClient http, string eventsUrl, string text)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await http.GetAsync(eventsUrl, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains(text, StringComparison.Ordinal)) return;
+        }
+        throw new InvalidOperationException($"the stream ended before '{text}' was printed");
     }
 }

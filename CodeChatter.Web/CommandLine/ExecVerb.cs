@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using CodeChatter.Core.Chat;
 using CodeChatter.Core.Execution;
 
 namespace CodeChatter.Web.CommandLine;
@@ -34,6 +35,10 @@ internal static class ExecVerb
         }
         var code = codeFile == "-" ? await Console.In.ReadToEndAsync() : await ReadFileAsync(codeFile);
         var stdin = stdinFile is null ? "" : await ReadFileAsync(stdinFile);
+        if ((MessageText.NulProblem(code, "code") ?? MessageText.NulProblem(stdin, "input")) is { } nul)
+        {
+            throw new UsageException(nul);
+        }
 
         var executor = services.GetRequiredService<ICodeExecutor>();
         var result = await executor.ExecuteAsync(new ExecutionRequest(language, code) { Stdin = stdin });

@@ -147,6 +147,22 @@ public class RunServiceTests
         Assert.Equal("interrupted", store.Completed[started.Stored.ExecutionId!.Value].Detail);
     }
 
+    [Fact]
+    public async Task A_run_still_waiting_for_room_when_the_server_stops_is_answered_and_stored_as_interrupted()
+    {
+        var executor = new WaitingExecutor();
+        var (service, store, lifetime) = Create(executor, new WaitUntilCancelled());
+
+        var submit = service.SubmitAsync(Message());
+        lifetime.Stop();
+        var outcome = await submit;
+
+        Assert.Equal(RunStatus.InternalError, outcome!.Result!.Status);
+        Assert.Equal("interrupted", outcome.Result.Detail);
+        Assert.Equal("interrupted", store.Completed[outcome.Stored.ExecutionId!.Value].Detail);
+        Assert.False(executor.Started.Task.IsCompleted);
+    }
+
     private static NewMessage Message() =>
         new("user-1", null, SnippetKind.Code, "python", "print('hi')", "", ExecutionTrigger.Submit);
 
@@ -171,10 +187,20 @@ public class RunServiceTests
             .AddSingleton(options)
             .AddSingleton<LanguageCatalog>()
             .AddSingleton<IHostApplicationLifetime>(lifetime)
-            .AddSingleton<Microsoft.Extensions.Logging.ILogger<RunService>>(NullLogger<RunService>.Instance)
+            .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddCodeChatterChat()
             .BuildServiceProvider();
         return (services.CreateScope().ServiceProvider.GetRequiredService<RunService>(), store, lifetime, services.GetRequiredService<LiveRuns>());
+    }
+
+    /// <summary>A full machine: every run waits for a slot until it is cancelled.</summary>
+    private sealed class WaitUntilCancelled : IRunAdmission
+    {
+        public async ValueTask<Admission> AdmitAsync(string userId, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
     }
 
     private sealed class RefuseEverything : IRunAdmission
@@ -243,6 +269,9 @@ public class RunServiceTests
 
         public Task<IReadOnlyList<long>?> GetCodeSnippetIdsAsync(string userId, long conversationId, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<long>?>(null);
+
+        public Task SaveOutputSoFarAsync(long executionId, string stdout, string stderr, CancellationToken cancellationToken = default) =>
+            Task.CompletedTask;
 
         public Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default)
         {

@@ -80,6 +80,8 @@ public class RunsEndpointTests(ChatAppFactory factory) : IClassFixture<ChatAppFa
         { """{"language":"python"}""", "code" },
         { "{\"language\":\"python\",\"code\":\"" + new string('x', 70_000) + "\"}", "code" },
         { "{\"language\":\"python\",\"code\":\"print(1)\",\"stdin\":\"" + new string('x', 70_000) + "\"}", "stdin" },
+        { """{"language":"python","code":"print(1)\u0000"}""", "code" },
+        { """{"language":"python","code":"print(1)","stdin":"a\u0000b"}""", "stdin" },
         { """{"language":"python","code":"print(1)" """, "body" },
         { """{"language":5,"code":"print(1)"}""", "language" },
         { "not json at all", "body" },
@@ -99,6 +101,19 @@ public class RunsEndpointTests(ChatAppFactory factory) : IClassFixture<ChatAppFa
         var problem = await ApiClient.ProblemAsync(response);
         Assert.Equal(400, problem.GetProperty("status").GetInt32());
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"no error for '{field}' in {problem}");
+    }
+
+    [Fact]
+    public async Task Output_with_a_NUL_character_comes_back_exactly_as_printed_once_stored()
+    {
+        using var api = await ApiClient.CreateAsync(factory);
+
+        var run = await api.RunOkAsync("import sys\nsys.stdout.write('\\0' + 'A' * 700)\nsys.stderr.write('B' * 600 + '\\0')");
+
+        using var stored = await api.Http.GetAsync($"/api/runs/{run.GetProperty("id").GetInt64()}");
+        var storedRun = await stored.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("\0" + new string('A', 700), storedRun.GetProperty("stdout").GetString());
+        Assert.Equal(new string('B', 600) + "\0", storedRun.GetProperty("stderr").GetString());
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public class ChatModel(ChatDbContext db, RunService runs, LanguageCatalog langua
 
     public async Task<IActionResult> OnPostRunAsync(long id)
     {
+        Input.UseUnixLineEndings();
         var problems = runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin);
         if (problems.Count > 0)
         {
@@ -52,6 +53,7 @@ public class ChatModel(ChatDbContext db, RunService runs, LanguageCatalog langua
     /// </summary>
     public async Task<IActionResult> OnPostStartAsync(long id)
     {
+        Input.UseUnixLineEndings();
         var problems = runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin);
         if (problems.Count > 0) return StartProblems.For(problems);
         var started = await runs.StartAsync(new NewMessage(

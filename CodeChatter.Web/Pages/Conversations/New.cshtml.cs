@@ -22,10 +22,12 @@ public class NewModel(RunService runs) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        Input.UseUnixLineEndings();
         foreach (var (field, message) in runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin))
         {
             ModelState.AddModelError(field == "Text" ? "Input.Code" : $"Input.{field}", message);
         }
+        if (MessageText.NulProblem(Title, "title") is { } title) ModelState.AddModelError(nameof(Title), title);
         if (!ModelState.IsValid) return Page();
 
         var outcome = await runs.SubmitAsync(new NewMessage(
@@ -41,8 +43,10 @@ public class NewModel(RunService runs) : PageModel
     /// </summary>
     public async Task<IActionResult> OnPostStartAsync()
     {
+        Input.UseUnixLineEndings();
         var problems = runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin);
         if (problems.Count > 0) return StartProblems.For(problems);
+        if (MessageText.NulProblem(Title, "title") is { } title) ModelState.AddModelError(nameof(Title), title);
         if (!ModelState.IsValid)
         {
             return BadRequest(new { errors = ModelState.Where(e => e.Value!.Errors.Count > 0).ToDictionary(e => e.Key, e => e.Value!.Errors[0].ErrorMessage) });

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CodeChatter.Core.Chat;
 using CodeChatter.Data;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -38,6 +39,7 @@ public class RenameModel(ChatDbContext db) : PageModel
         var conversation = await db.Conversations.OwnedBy(User.UserId()).SingleOrDefaultAsync(c => c.Id == id);
         if (conversation is null) return NotFound();
         Id = id;
+        if (MessageText.NulProblem(Input.Title, "title") is { } nul) ModelState.AddModelError("Input.Title", nul);
         if (!ModelState.IsValid) return Page();
         conversation.Title = Input.Title!.Trim();
         conversation.UpdatedAt = DateTime.UtcNow;

@@ -16,6 +16,19 @@ public sealed class RunInput
 
     [Display(Name = "Standard input (optional)")]
     public string? Stdin { get; set; }
+
+    /// <summary>
+    /// Turns the CRLF a browser sends for every line break of a textarea into LF before anything checks,
+    /// stores or runs the text: bash reads the CR as part of the line (<c>fi\r</c> is no <c>fi</c>). The
+    /// API takes text exactly as sent; only forms add the CRs.
+    /// </summary>
+    public void UseUnixLineEndings()
+    {
+        Code = ToLf(Code);
+        Stdin = ToLf(Stdin);
+    }
+
+    private static string? ToLf(string? text) => text?.Replace("\r\n", "\n", StringComparison.Ordinal);
 }
 
 /// <summary>The note form's field.</summary>

@@ -18,4 +18,10 @@ public static class Format
     public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
     public static string Iso(DateTime utc) => utc.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A run's output for a page: a NUL the snippet printed shows as the ␀ symbol, since HTML has no way to
+    /// show the character itself (a parser reads it as U+FFFD). The API and the event stream keep the exact text.
+    /// </summary>
+    public static string Output(string text) => text.Replace('\0', '\u2400');
 }

@@ -189,7 +189,8 @@
       if (!pre) return;
       const keepInView = isBottomVisible(reply);
       pre.closest('section').hidden = false;
-      pre.append(chunk.text);
+      // A NUL shows as the ␀ symbol, as on the server-rendered page; the stream itself carries the exact text.
+      pre.append(chunk.text.replaceAll('\0', '\u2400'));
       pre.scrollTop = pre.scrollHeight;
       if (keepInView) reply.scrollIntoView({ block: 'nearest' });
     });

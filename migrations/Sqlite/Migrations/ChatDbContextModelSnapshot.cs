@@ -242,16 +242,16 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Stderr")
+                    b.Property<byte[]>("Stderr")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
                     b.Property<bool>("StderrTruncated")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Stdout")
+                    b.Property<byte[]>("Stdout")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
                     b.Property<bool>("StdoutTruncated")
                         .HasColumnType("INTEGER");

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Execution;
 using Microsoft.EntityFrameworkCore;
@@ -100,6 +102,61 @@ public class ChatTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
 
         Assert.Contains("the limit is 65,536", page.Single("[data-valmsg-for='Input.Code']").TextContent);
         Assert.Equal(code, page.Single("textarea#code").TextContent.TrimStart('\n', '\r'));
+    }
+
+    [Fact]
+    public async Task Code_sent_from_the_form_runs_with_the_line_endings_it_was_typed_with()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var first = await client.NewConversationAsync("print(1)");
+
+        // A browser sends every line break of a textarea as CRLF; bash reads a CR as part of the line.
+        var page = await client.SendAsync(first.ConversationId, "if true; then\r\n  echo inside\r\nfi\r\ncat | head -5\r\n", language: "bash", stdin: "typed\r\nlines\r\n");
+
+        var reply = page.All("article.reply")[^1];
+        Assert.Equal("", reply.QuerySelector("pre[data-stream=stderr]")?.TextContent ?? "");
+        Assert.Equal("succeeded", reply.QuerySelector(".status")!.TextContent);
+        Assert.Equal("inside\ntyped\nlines\n", reply.QuerySelector("pre[data-stream=stdout]")!.TextContent);
+        var snippet = await client.WithDbAsync(db => db.Snippets.SingleAsync(s => s.ConversationId == first.ConversationId && s.Sequence == 2));
+        Assert.Equal("if true; then\n  echo inside\nfi\ncat | head -5\n", snippet.Code);
+        Assert.Equal("typed\nlines\n", snippet.Stdin);
+    }
+
+    [Fact]
+    public async Task Code_or_input_with_a_NUL_character_is_refused_by_field_and_nothing_is_stored()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var first = await client.NewConversationAsync("print(1)");
+
+        // Sent as the page's script sends it (multipart): a plain form post of %00 never reaches the page,
+        // the framework's form reader refuses it with a bare 400.
+        using var code = await client.PostFormAsScriptAsync(first, "form#compose", new()
+        {
+            ["Input.Language"] = "bash", ["Input.Code"] = "echo visible\n\0echo HIDDEN-RAN\n" + new string('#', 700),
+        });
+        using var stdin = await client.PostFormAsScriptAsync(first, "form#compose", new()
+        {
+            ["Input.Language"] = "bash", ["Input.Code"] = "cat", ["Input.Stdin"] = new string('x', 600) + "\0",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, code.StatusCode);
+        Assert.Contains("NUL character", (await code.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("Input.Code").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, stdin.StatusCode);
+        Assert.Contains("NUL character", (await stdin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("Input.Stdin").GetString());
+        var snippets = await client.WithDbAsync(db => db.Snippets.CountAsync(s => s.ConversationId == first.ConversationId));
+        Assert.Equal(1, snippets);
+    }
+
+    [Fact]
+    public async Task Output_with_a_NUL_character_is_stored_whole_and_shown_with_the_NUL_made_visible()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+
+        var page = await client.NewConversationAsync("import sys\nsys.stdout.write('\\0' + 'A' * 700)");
+
+        var stored = await client.WithDbAsync(db => db.Executions.SingleAsync(e => e.Snippet!.ConversationId == page.ConversationId));
+        Assert.Equal("\0" + new string('A', 700), stored.Stdout);
+        Assert.Equal("\u2400" + new string('A', 700), page.Single("article.reply pre[data-stream=stdout]").TextContent);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace CodeChatter.Tests.Web.Pages.Conversations;
 
 public class NewTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
@@ -22,6 +24,21 @@ public class NewTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
         Assert.StartsWith("/Conversations/New", page.Url);
         Assert.Equal("keep this title", page.Single("input#Title").GetAttribute("value"));
         Assert.Contains("Write some code first.", page.Single("[data-valmsg-for='Input.Code']").TextContent);
+    }
+
+    [Fact]
+    public async Task A_title_with_a_NUL_character_is_refused_and_nothing_is_stored()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+
+        var form = await client.GetAsync("/Conversations/New");
+
+        using var response = await client.PostFormAsScriptAsync(form, "form#compose", new() { ["Title"] = "before\0after", ["Input.Code"] = "print(1)" });
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("NUL character", await response.Content.ReadAsStringAsync());
+        var userId = (await client.GetUserAsync()).Id;
+        Assert.False(await client.WithDbAsync(db => db.Conversations.AnyAsync(c => c.OwnerId == userId)));
     }
 
     [Fact]
