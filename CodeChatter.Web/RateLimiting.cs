@@ -29,12 +29,15 @@ public sealed class RateLimitOptions
 
 internal static class RateLimiting
 {
-    private const string LoginPath = "/Identity/Account/Login";
+    /// <summary>The rate-limiter policy of the Login page's endpoint.</summary>
+    public const string SignInPolicy = "sign-in";
 
     /// <summary>
     /// Sign-in POSTs are limited per client address (slows password guessing across accounts, where
     /// Identity's lockout only protects one account); the API per token prefix, or per address when no
     /// token is sent, so floods of bad tokens are limited too. The partition key needs no database.
+    /// The sign-in policy is attached to the Login page's endpoint (see <see cref="PagesServiceCollectionExtensions"/>),
+    /// not to a path: every address routing sends to that page ("/Login/", "/Login/.") shares the one limit.
     /// </summary>
     public static IServiceCollection AddCodeChatterRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -42,8 +45,8 @@ internal static class RateLimiting
         var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(options =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(LoginPath, StringComparison.OrdinalIgnoreCase)
+            options.AddPolicy(SignInPolicy, context =>
+                HttpMethods.IsPost(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter("sign-in:" + ClientAddress(context), _ => Window(limits.SignInPermitLimit, limits.SignInWindowSeconds))
                     : RateLimitPartition.GetNoLimiter(""));
             options.AddPolicy(ApiEndpoints.RateLimitPolicy, context =>

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CodeChatter.Tests.Web;
 
@@ -30,6 +33,18 @@ public class ChatAppFactory : WebApplicationFactory<Program>
     public string DataDirectory => _directory;
 
     public string DatabasePath => Path.Combine(_directory, "codechatter.db");
+
+    /// <summary>Where clients send requests: the in-memory server, or the port real Kestrel listens on once started.</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            StartServer();
+            return Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() is { } address
+                ? new Uri(address)
+                : ClientOptions.BaseAddress;
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
