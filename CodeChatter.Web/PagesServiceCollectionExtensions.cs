@@ -9,8 +9,8 @@ public static class PagesServiceCollectionExtensions
 {
     /// <summary>
     /// Every page needs a signed-in person except the landing and error pages; the admin area needs the
-    /// Admin policy. Identity's own pages (area "Identity") declare their own rules. Sign-in attempts are
-    /// rate-limited on the Login page's endpoint.
+    /// Admin policy. Identity's own pages (area "Identity") declare their own rules, but their return address
+    /// is always on this site, and sign-in attempts are rate-limited on the Login page's endpoint.
     /// </summary>
     public static IServiceCollection AddCodeChatterPages(this IServiceCollection services)
     {
@@ -20,6 +20,7 @@ public static class PagesServiceCollectionExtensions
             options.Conventions.AllowAnonymousToPage("/Index");
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.Admin);
+            options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/", page => page.Filters.Add(new LocalReturnUrlFilter()));
             options.Conventions.AddAreaPageApplicationModelConvention("Identity", "/Account/Login",
                 page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimiting.SignInPolicy)));
         });
