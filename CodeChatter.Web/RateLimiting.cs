@@ -25,6 +25,17 @@ public sealed class RateLimitOptions
     /// <summary>The API window, in seconds.</summary>
     [Range(1, 86_400)]
     public int ApiWindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Failed bearer-token authentications per client address per window; then that address's tokens are
+    /// refused (429) without a lookup, except those that have already worked (see <see cref="Api.FailedTokenBudget"/>).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int FailedAuthPermitLimit { get; set; } = 30;
+
+    /// <summary>The failed-token window, in seconds.</summary>
+    [Range(1, 86_400)]
+    public int FailedAuthWindowSeconds { get; set; } = 60;
 }
 
 internal static class RateLimiting
@@ -43,6 +54,7 @@ internal static class RateLimiting
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton<FailedTokenBudget>();
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(SignInPolicy, context =>
@@ -86,5 +98,5 @@ internal static class RateLimiting
             : "address:" + ClientAddress(context);
     }
 
-    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

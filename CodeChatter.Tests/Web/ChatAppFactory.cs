@@ -58,6 +58,7 @@ public class ChatAppFactory : WebApplicationFactory<Program>
         // Every test class signs in and calls the API from one address; tests of the limits lower them.
         builder.UseSetting("RateLimits:SignInPermitLimit", "100000");
         builder.UseSetting("RateLimits:ApiPermitLimit", "100000");
+        builder.UseSetting("RateLimits:FailedAuthPermitLimit", "100000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
