@@ -48,7 +48,7 @@ public class ChatAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("DataDirectory", _directory);
         // The executor SIGKILLs everything owned by a slot's uid after each run, so two executors on one
         // machine (parallel test classes, another test run) must never share uids.
@@ -64,6 +64,9 @@ public class ChatAppFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>The host environment: Development unless a test needs what only Production does (the error handler).</summary>
+    protected virtual string EnvironmentName => "Development";
 
     /// <summary>Configuration a derived factory changes (a tight quota, a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
