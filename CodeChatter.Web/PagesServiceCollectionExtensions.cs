@@ -1,5 +1,6 @@
 using CodeChatter.Web.Identity;
 using CodeChatter.Web.Rendering;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace CodeChatter.Web;
 
@@ -8,7 +9,8 @@ public static class PagesServiceCollectionExtensions
 {
     /// <summary>
     /// Every page needs a signed-in person except the landing and error pages; the admin area needs the
-    /// Admin policy. Identity's own pages (area "Identity") declare their own rules.
+    /// Admin policy. Identity's own pages (area "Identity") declare their own rules, but their return address
+    /// is always on this site, and sign-in attempts are rate-limited on the Login page's endpoint.
     /// </summary>
     public static IServiceCollection AddCodeChatterPages(this IServiceCollection services)
     {
@@ -18,6 +20,9 @@ public static class PagesServiceCollectionExtensions
             options.Conventions.AllowAnonymousToPage("/Index");
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.Admin);
+            options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/", page => page.Filters.Add(new LocalReturnUrlFilter()));
+            options.Conventions.AddAreaPageApplicationModelConvention("Identity", "/Account/Login",
+                page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimiting.SignInPolicy)));
         });
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<Areas.Admin.UserAdministration>();

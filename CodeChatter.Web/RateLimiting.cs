@@ -25,25 +25,40 @@ public sealed class RateLimitOptions
     /// <summary>The API window, in seconds.</summary>
     [Range(1, 86_400)]
     public int ApiWindowSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Failed bearer-token authentications per client address per window; then that address's tokens are
+    /// refused (429) without a lookup, except those that have already worked (see <see cref="Api.FailedTokenBudget"/>).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int FailedAuthPermitLimit { get; set; } = 30;
+
+    /// <summary>The failed-token window, in seconds.</summary>
+    [Range(1, 86_400)]
+    public int FailedAuthWindowSeconds { get; set; } = 60;
 }
 
 internal static class RateLimiting
 {
-    private const string LoginPath = "/Identity/Account/Login";
+    /// <summary>The rate-limiter policy of the Login page's endpoint.</summary>
+    public const string SignInPolicy = "sign-in";
 
     /// <summary>
     /// Sign-in POSTs are limited per client address (slows password guessing across accounts, where
     /// Identity's lockout only protects one account); the API per token prefix, or per address when no
     /// token is sent, so floods of bad tokens are limited too. The partition key needs no database.
+    /// The sign-in policy is attached to the Login page's endpoint (see <see cref="PagesServiceCollectionExtensions"/>),
+    /// not to a path: every address routing sends to that page ("/Login/", "/Login/.") shares the one limit.
     /// </summary>
     public static IServiceCollection AddCodeChatterRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var limits = configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton<FailedTokenBudget>();
         services.AddRateLimiter(options =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(LoginPath, StringComparison.OrdinalIgnoreCase)
+            options.AddPolicy(SignInPolicy, context =>
+                HttpMethods.IsPost(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter("sign-in:" + ClientAddress(context), _ => Window(limits.SignInPermitLimit, limits.SignInWindowSeconds))
                     : RateLimitPartition.GetNoLimiter(""));
             options.AddPolicy(ApiEndpoints.RateLimitPolicy, context =>
@@ -83,5 +98,5 @@ internal static class RateLimiting
             : "address:" + ClientAddress(context);
     }
 
-    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CodeChatter.Tests.Web;
 
@@ -31,9 +34,21 @@ public class ChatAppFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_directory, "codechatter.db");
 
+    /// <summary>Where clients send requests: the in-memory server, or the port real Kestrel listens on once started.</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            StartServer();
+            return Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() is { } address
+                ? new Uri(address)
+                : ClientOptions.BaseAddress;
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("DataDirectory", _directory);
         // The executor SIGKILLs everything owned by a slot's uid after each run, so two executors on one
         // machine (parallel test classes, another test run) must never share uids.
@@ -43,11 +58,15 @@ public class ChatAppFactory : WebApplicationFactory<Program>
         // Every test class signs in and calls the API from one address; tests of the limits lower them.
         builder.UseSetting("RateLimits:SignInPermitLimit", "100000");
         builder.UseSetting("RateLimits:ApiPermitLimit", "100000");
+        builder.UseSetting("RateLimits:FailedAuthPermitLimit", "100000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>The host environment: Development unless a test needs what only Production does (the error handler).</summary>
+    protected virtual string EnvironmentName => "Development";
 
     /// <summary>Configuration a derived factory changes (a tight quota, a low rate limit).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();

@@ -30,7 +30,7 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
     public static ChatClient Remote(HttpClient http) => new(null!, http);
 
     public static ChatClient Anonymous(ChatAppFactory factory) =>
-        new(factory, factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true }));
+        new(factory, factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = factory.ServerAddress, AllowAutoRedirect = true, HandleCookies = true }));
 
     /// <summary>Registers a new account through the Register page; registering signs it in.</summary>
     public static async Task<ChatClient> RegisterAsync(ChatAppFactory factory, string? email = null)
@@ -61,12 +61,15 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
         return await PostFormAsync(page, formSelector, fields);
     }
 
-    /// <summary>Posts a form of an already loaded page with some fields set.</summary>
-    public async Task<Page> PostFormAsync(Page page, string formSelector, Dictionary<string, string>? fields = null)
+    /// <summary>
+    /// Posts a form of an already loaded page with some fields set; to <paramref name="address"/> instead of the
+    /// form's action when given (an address HttpClient would otherwise tidy up, such as one ending in "/.").
+    /// </summary>
+    public async Task<Page> PostFormAsync(Page page, string formSelector, Dictionary<string, string>? fields = null, Uri? address = null)
     {
         var form = FindForm(page, formSelector);
         var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
-        using var response = await Http.PostAsync(action, new FormUrlEncodedContent(FormValues(form, fields)));
+        using var response = await Http.PostAsync(address ?? new Uri(action, UriKind.RelativeOrAbsolute), new FormUrlEncodedContent(FormValues(form, fields)));
         return await Page.ReadAsync(response);
     }
 

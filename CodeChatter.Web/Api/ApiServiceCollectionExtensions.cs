@@ -11,7 +11,8 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the <see cref="ApiTokenAuthenticationHandler"/> scheme (not the default scheme: pages keep the
-    /// sign-in cookie), the "Api" policy that names only that scheme, ProblemDetails and OpenAPI.
+    /// sign-in cookie), the "Api" policy that names only that scheme, ProblemDetails (for errors too, see
+    /// <see cref="ApiExceptionHandler"/>) and OpenAPI.
     /// </summary>
     public static IServiceCollection AddCodeChatterApi(this IServiceCollection services)
     {
@@ -30,26 +31,24 @@ public static class ApiServiceCollectionExtensions
                 context.ProblemDetails.Detail ??= "Send a valid personal API token: Authorization: Bearer cc_…";
             }
         });
+        services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
         return services;
     }
 
     /// <summary>
-    /// Status-code pages: ProblemDetails under <c>/api</c>, the plain default elsewhere (pages are read by
-    /// browsers, which also accept JSON, and should not get it).
+    /// Status-code pages: ProblemDetails under <c>/api</c>, whatever the client accepts; the plain default
+    /// elsewhere (pages are read by browsers, which also accept JSON, and should not get it).
     /// </summary>
     public static IApplicationBuilder UseCodeChatterStatusCodePages(this IApplicationBuilder app) =>
         app.UseStatusCodePages(async statusCode =>
         {
             var context = statusCode.HttpContext;
             var code = context.Response.StatusCode;
-            if (context.Request.Path.StartsWithSegments("/api")
-                && await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = { Status = code },
-                }))
+            if (context.Request.Path.StartsWithSegments("/api"))
             {
+                // Through the ProblemDetails service when the client accepts JSON, as problem JSON all the same when not.
+                await TypedResults.Problem(statusCode: code).ExecuteAsync(context);
                 return;
             }
             context.Response.ContentType = "text/plain; charset=utf-8";

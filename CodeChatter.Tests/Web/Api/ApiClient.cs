@@ -29,7 +29,7 @@ public sealed class ApiClient(ChatClient person, HttpClient http, string token) 
     /// <summary>A cookie-less client sending the given Authorization header (none when null).</summary>
     public static HttpClient WithToken(ChatAppFactory factory, string? token)
     {
-        var http = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        var http = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = factory.ServerAddress, HandleCookies = false, AllowAutoRedirect = false });
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }

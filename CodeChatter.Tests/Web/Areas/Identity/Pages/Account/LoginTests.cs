@@ -1,3 +1,4 @@
+using System.Net;
 using CodeChatter.Data.Entities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,25 @@ public class LoginTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
 
         var page = await SignInAsync(client, email, ChatClient.Password);
 
+        Assert.Equal(email, page.Single("#manage").TextContent);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example")]
+    [InlineData("/\\evil.example")]
+    public async Task An_off_site_return_address_sends_me_home_once_signed_in(string returnUrl)
+    {
+        var email = await RegisterAndSignOutAsync();
+        using var client = ChatClient.Anonymous(factory);
+
+        var page = await client.PostFormAsync($"/Identity/Account/Login?returnUrl={Uri.EscapeDataString(returnUrl)}", "form#account", new()
+        {
+            ["Input.Email"] = email, ["Input.Password"] = ChatClient.Password,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("/", page.Url);
         Assert.Equal(email, page.Single("#manage").TextContent);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using CodeChatter.Data.Entities;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,24 @@ public class RegisterTests(ChatAppFactory factory) : IClassFixture<ChatAppFactor
 
         Assert.Equal("/Conversations", page.Url);
         Assert.Equal(client.Email, page.Single("#manage").TextContent);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example")]
+    [InlineData("/\\evil.example")]
+    public async Task An_off_site_return_address_sends_me_home_once_registered(string returnUrl)
+    {
+        using var client = ChatClient.Anonymous(factory);
+
+        var page = await client.PostFormAsync($"/Identity/Account/Register?returnUrl={Uri.EscapeDataString(returnUrl)}", "form#registerForm", new()
+        {
+            ["Input.Email"] = $"{Guid.NewGuid():N}@example.com", ["Input.Password"] = ChatClient.Password, ["Input.ConfirmPassword"] = ChatClient.Password,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("/", page.Url);
+        Assert.NotNull(page.Document.QuerySelector("form#sign-out"));
     }
 
     [Fact]
