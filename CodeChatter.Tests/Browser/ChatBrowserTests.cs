@@ -12,7 +12,8 @@ namespace CodeChatter.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class ChatBrowserTests(BrowserFixture browser)
 {
-    private const string CountingSnippet = "import time\nfor i in range(3): print(i); time.sleep(0.5)";
+    // A second between lines: the "running" state must still be on screen when the first line is, on a busy machine too.
+    private const string CountingSnippet = "import time\nfor i in range(3): print(i); time.sleep(1)";
 
     [Fact]
     public async Task I_watch_my_code_print_while_it_runs_and_then_see_how_it_ended()
