@@ -101,7 +101,7 @@ public class ExecutionModel(
                             yield return Chunk(chunk.Sequence, chunk.Stream, chunk.Text);
                             break;
                         case LiveEnd end:
-                            yield return End(await StoredOrAnsweredAsync(userId, executionId, end.Result, cancellationToken));
+                            yield return End(await runs.StoredOrAnsweredAsync(userId, executionId, end.Result, cancellationToken));
                             break;
                     }
                 }
@@ -123,17 +123,6 @@ public class ExecutionModel(
             if (clock.GetUtcNow() > deadline) yield break;
             await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
         }
-    }
-
-    /// <summary>
-    /// The run as stored, which watchers only hear about once it is; as answered when the database refused
-    /// it (its row still reads in flight until <see cref="UnstoredRunResults"/> stores it).
-    /// </summary>
-    private async Task<RunView> StoredOrAnsweredAsync(string userId, long executionId, ExecutionResult result, CancellationToken cancellationToken)
-    {
-        var row = await runs.FindAsync(userId, executionId, cancellationToken)
-            ?? throw new InvalidOperationException($"run {executionId} is gone");
-        return row.IsRunning ? RunView.FromResult(row.Id, row.ConversationId, row.SnippetId, row.Language, row.Trigger, result) : row;
     }
 
     // JSON never holds a raw line break, so each event's data is one "data:" line.
