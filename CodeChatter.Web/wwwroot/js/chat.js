@@ -19,10 +19,7 @@
     if (compose) setUpCompose(compose);
     document.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
     document.querySelectorAll('form.rerun-form, form#rerun-all').forEach(showBusyOnSubmit);
-    document.querySelectorAll('article.reply').forEach(reply => {
-      if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) follow(reply);
-      else addOutputTools(reply);
-    });
+    document.querySelectorAll('article.reply').forEach(followOrFinish);
   });
 
   // A page restored from the back/forward cache must not keep a button stuck on "Re-running…".
@@ -131,9 +128,15 @@
     showBusyOnSubmit(message.querySelector('form.rerun-form'));
     const reply = message.querySelector('article.reply');
     if (reply) {
-      follow(reply);
+      // A quick run may already have ended when its message is drawn.
+      followOrFinish(reply);
       reply.scrollIntoView({ block: 'nearest' });
     }
+  }
+
+  function followOrFinish(reply) {
+    if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) follow(reply);
+    else addOutputTools(reply);
   }
 
   // Markup drawn by the server (a partial of this page), parsed into an element.
