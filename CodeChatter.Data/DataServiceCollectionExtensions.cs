@@ -1,4 +1,6 @@
 using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Reading;
+using CodeChatter.Data.Reading;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -7,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CodeChatter.Data;
 
-/// <summary>Registers the database, the run store on it and the quota-checking run admission.</summary>
+/// <summary>Registers the database, the stores and queries on it and the quota-checking run admission.</summary>
 public static class DataServiceCollectionExtensions
 {
     /// <summary>The assembly that holds the SQLite migrations (a project of its own, one per provider).</summary>
@@ -26,6 +28,9 @@ public static class DataServiceCollectionExtensions
             .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
             .AddInterceptors(SynchronousNormal));
         services.AddScoped<IRunStore, EfRunStore>();
+        services.AddScoped<IConversationStore, EfConversationStore>();
+        services.AddScoped<IConversationQueries, EfConversationQueries>();
+        services.AddScoped<IRunQueries, EfRunQueries>();
         // Quotas need the database, so the real admission lives here and replaces Core's admit-everything.
         services.TryAddSingleton(TimeProvider.System);
         services.RemoveAll<IRunAdmission>();

@@ -1,3 +1,4 @@
+using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
 using CodeChatter.Data.Entities;
 
@@ -17,7 +18,7 @@ public static class RunFilterQueries
         {
             runs = runs.Where(e => e.Status == wanted && e.FinishedAt != null);
         }
-        else if (status == "running")
+        else if (status == RunningStatus.WireName)
         {
             runs = runs.Where(e => e.FinishedAt == null);
         }

@@ -6,13 +6,15 @@ namespace CodeChatter.Core.Chat;
 /// <summary>Registers the chat services. An <see cref="IRunStore"/> comes from the data layer.</summary>
 public static class ChatServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="RunService"/>, the registry of <see cref="LiveRuns"/> and, unless one is registered, an admission that admits every run.</summary>
+    /// <summary>Adds <see cref="RunService"/>, <see cref="ConversationService"/>, the registry of <see cref="LiveRuns"/> and, unless one is registered, an admission that admits every run.</summary>
     public static IServiceCollection AddCodeChatterChat(this IServiceCollection services)
     {
         services.TryAddSingleton<IRunAdmission, AdmitEveryRun>();
         services.TryAddSingleton(_ => new LiveRuns());
         services.TryAddSingleton<UnstoredRunResults>();
         services.AddScoped<RunService>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<ConversationService>();
         return services;
     }
 }

@@ -44,9 +44,15 @@ public class Execution
 
     public bool IsRunning => FinishedAt is null;
 
-    /// <summary>Copies a finished run's result into this row.</summary>
+    /// <summary>
+    /// Copies a finished run's result into this row, with its times: from here on <see cref="StartedAt"/> is
+    /// when the run began executing (not when it was asked for) and <see cref="FinishedAt"/> when it ended,
+    /// the one pair every page, the event stream and the API show. A result without times (one made by
+    /// hand) keeps the row's start and finishes there.
+    /// </summary>
     public void Complete(ExecutionResult result)
     {
+        ArgumentNullException.ThrowIfNull(result);
         Status = result.Status;
         ExitCode = result.ExitCode;
         Signal = result.Signal;
@@ -59,6 +65,7 @@ public class Execution
         PeakMemoryBytes = result.PeakMemoryBytes;
         SandboxLevel = result.SandboxLevel;
         Detail = result.Detail;
-        FinishedAt = DateTime.UtcNow;
+        if (result.StartedAt != default) StartedAt = result.StartedAt.UtcDateTime;
+        FinishedAt = result.FinishedAt != default ? result.FinishedAt.UtcDateTime : StartedAt;
     }
 }

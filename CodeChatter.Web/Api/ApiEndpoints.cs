@@ -1,17 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
-using CodeChatter.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Web.Api;
 
 /// <summary>
-/// The JSON API (contract in DESIGN.md). Bearer tokens only; every id goes through <see cref="OwnershipQueries"/>,
+/// The JSON API (contract in DESIGN.md). Bearer tokens only; every id goes through Core's queries, which find only the caller's own,
 /// so someone else's id is a 404 like an id that does not exist. Runs go through the same
 /// <see cref="RunService"/> as the pages, so they show up in the person's conversations and the admin pages.
 /// </summary>
@@ -23,7 +22,7 @@ public static class ApiEndpoints
     /// <summary>The rate-limiter policy of the API.</summary>
     public const string RateLimitPolicy = "api";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = WireJson.CreateOptions();
 
     /// <summary>Maps every <c>/api</c> endpoint.</summary>
     public static IEndpointRouteBuilder MapCodeChatterApi(this IEndpointRouteBuilder endpoints)
@@ -50,8 +49,8 @@ public static class ApiEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<RunResponse>, ValidationProblem, ProblemHttpResult>> SubmitRunAsync(
-        HttpRequest request, RunService runs, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RunView>, ValidationProblem, ProblemHttpResult>> SubmitRunAsync(
+        HttpRequest request, RunService runService, IRunQueries runs, CancellationToken cancellationToken)
     {
         RunRequest? body;
         try
@@ -83,7 +82,7 @@ public static class ApiEndpoints
                 new Dictionary<string, string[]> { ["body"] = ["Send a JSON object: {\"language\": \"python\", \"code\": \"print(1)\"}."] });
         }
 
-        var problems = runs.Validate(SnippetKind.Code, body.Language, body.Code, body.Stdin);
+        var problems = runService.Validate(SnippetKind.Code, body.Language, body.Code, body.Stdin);
         if (problems.Count > 0)
         {
             return TypedResults.ValidationProblem(
@@ -91,64 +90,48 @@ public static class ApiEndpoints
                 detail: string.Join(" ", problems.Values));
         }
 
-        var outcome = await runs.SubmitAsync(new NewMessage(
-            request.HttpContext.User.UserId(), body.ConversationId, SnippetKind.Code, body.Language!, body.Code!, body.Stdin ?? "",
+        var userId = request.HttpContext.User.UserId();
+        var outcome = await runService.SubmitAsync(new NewMessage(
+            userId, body.ConversationId, SnippetKind.Code, body.Language!, body.Code!, body.Stdin ?? "",
             ExecutionTrigger.Api), cancellationToken);
         if (outcome is null) return ConversationNotFound(body.ConversationId);
 
         var result = outcome.Result!;
-        var run = RunResponse.From(outcome.Stored.ExecutionId!.Value, outcome.Stored.ConversationId, outcome.Stored.SnippetId,
-            body.Language!.ToLowerInvariant(), ExecutionTrigger.Api, result);
+        var executionId = outcome.Stored.ExecutionId!.Value;
+        // The run as stored, so this answer and GET /api/runs/{id} are the same object.
+        var run = await runs.StoredOrAnsweredAsync(userId, executionId, result, cancellationToken);
         if (result.RetryAfter is { } retryAfter) return TooManyRequests(request.HttpContext, result.Detail, retryAfter, run);
         return TypedResults.Ok(run);
     }
 
-    private static async Task<Results<Ok<RunResponse>, ProblemHttpResult>> GetRunAsync(
-        long id, HttpContext context, ChatDbContext db, CancellationToken cancellationToken)
-    {
-        var found = await db.Executions.OwnedBy(context.User.UserId()).AsNoTracking()
-            .Where(e => e.Id == id)
-            .Select(e => new { Execution = e, e.Snippet!.ConversationId, e.Snippet.Language })
-            .SingleOrDefaultAsync(cancellationToken);
-        return found is null
-            ? NotFound($"You have no run {id}.")
-            : TypedResults.Ok(RunResponse.From(found.Execution, found.ConversationId, found.Language));
-    }
+    private static async Task<Results<Ok<RunView>, ProblemHttpResult>> GetRunAsync(
+        long id, HttpContext context, IRunQueries runs, CancellationToken cancellationToken) =>
+        await runs.FindAsync(context.User.UserId(), id, cancellationToken) is { } run
+            ? TypedResults.Ok(run)
+            : NotFound($"You have no run {id}.");
 
-    private static async Task<Ok<List<ConversationSummary>>> ListConversationsAsync(
-        HttpContext context, ChatDbContext db, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await db.Conversations.OwnedBy(context.User.UserId()).AsNoTracking()
-            .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id)
-            .Select(c => new ConversationSummary(c.Id, c.Title, c.DefaultLanguage, c.CreatedAt, c.UpdatedAt))
-            .ToListAsync(cancellationToken));
+    private static async Task<Ok<List<ConversationListItem>>> ListConversationsAsync(
+        HttpContext context, IConversationQueries conversations, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await conversations.ListAllAsync(context.User.UserId(), cancellationToken)).Select(ConversationListItem.From).ToList());
 
     private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> GetConversationAsync(
-        long id, HttpContext context, ChatDbContext db, CancellationToken cancellationToken)
-    {
-        var conversation = await db.Conversations.OwnedBy(context.User.UserId()).AsNoTracking()
-            .Include(c => c.Snippets).ThenInclude(s => s.Executions)
-            .AsSplitQuery()
-            .SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (conversation is null) return ConversationNotFound(id);
-        return TypedResults.Ok(new ConversationResponse(
-            conversation.Id, conversation.Title, conversation.DefaultLanguage, conversation.CreatedAt, conversation.UpdatedAt,
-            conversation.Snippets.OrderBy(s => s.Sequence).Select(s => new SnippetResponse(
-                s.Id, s.Sequence, s.Kind == SnippetKind.Code ? "code" : "note", s.Language, s.Code, s.Stdin, s.CreatedAt,
-                s.Executions.OrderBy(e => e.Id).Select(e => RunResponse.From(e, conversation.Id, s.Language)).ToList())).ToList()));
-    }
+        long id, HttpContext context, IConversationQueries conversations, CancellationToken cancellationToken) =>
+        await conversations.FindOwnedAsync(context.User.UserId(), id, cancellationToken) is { } conversation
+            ? TypedResults.Ok(ConversationResponse.From(conversation))
+            : ConversationNotFound(id);
 
-    private static async Task<Results<Ok<List<RunResponse>>, ProblemHttpResult>> RerunConversationAsync(
-        long id, HttpContext context, RunService runs, ChatDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<RunView>>, ProblemHttpResult>> RerunConversationAsync(
+        long id, HttpContext context, RunService runService, IRunQueries runs, CancellationToken cancellationToken)
     {
         var userId = context.User.UserId();
-        var outcomes = await runs.RerunConversationAsync(userId, id, cancellationToken);
+        var outcomes = await runService.RerunConversationAsync(userId, id, cancellationToken);
         if (outcomes is null) return ConversationNotFound(id);
-        var languages = await db.Snippets.OwnedBy(userId).AsNoTracking()
-            .Where(s => s.ConversationId == id)
-            .ToDictionaryAsync(s => s.Id, s => s.Language, cancellationToken);
-        var results = outcomes.Select(o => RunResponse.From(
-                o.ExecutionId, o.ConversationId, o.SnippetId, languages.GetValueOrDefault(o.SnippetId, ""), ExecutionTrigger.ConversationRerun, o.Result)
-            with { Changed = o.Changed }).ToList();
+        var results = new List<RunView>(outcomes.Count);
+        foreach (var outcome in outcomes)
+        {
+            var run = await runs.StoredOrAnsweredAsync(userId, outcome.ExecutionId, outcome.Result, cancellationToken);
+            results.Add(run with { Changed = outcome.Changed });
+        }
         if (outcomes.FirstOrDefault(o => o.Result.RetryAfter is not null) is { } refused)
         {
             return TooManyRequests(context, refused.Result.Detail, refused.Result.RetryAfter!.Value, results);

@@ -1,3 +1,4 @@
+using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Web.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -32,6 +33,8 @@ public static class ApiServiceCollectionExtensions
             }
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
+        // Enums go out by their snake_case wire names (succeeded, timed_out, conversation_rerun), as everywhere.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.UseWireNames());
         services.AddOpenApi();
         return services;
     }

@@ -30,6 +30,20 @@ public class RunsEndpointTests(ChatAppFactory factory) : IClassFixture<ChatAppFa
     }
 
     [Fact]
+    public async Task Posting_a_run_and_getting_it_back_give_the_same_object_with_the_stored_times()
+    {
+        using var api = await ApiClient.CreateAsync(factory);
+
+        var posted = await api.RunOkAsync("print('once')");
+        using var got = await api.Http.GetAsync($"/api/runs/{posted.GetProperty("id").GetInt64()}");
+
+        Assert.Equal(HttpStatusCode.OK, got.StatusCode);
+        Assert.Equal(posted.GetRawText(), (await got.Content.ReadFromJsonAsync<JsonElement>()).GetRawText());
+        Assert.True(posted.GetProperty("finishedAt").GetDateTime() >= posted.GetProperty("startedAt").GetDateTime());
+        Assert.Equal("api", posted.GetProperty("trigger").GetString());
+    }
+
+    [Fact]
     public async Task A_run_made_through_the_api_shows_up_in_my_conversations_and_runs_pages()
     {
         using var api = await ApiClient.CreateAsync(factory);

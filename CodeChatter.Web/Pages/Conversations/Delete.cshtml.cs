@@ -1,12 +1,12 @@
-using CodeChatter.Data;
+using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Reading;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Web.Pages.Conversations;
 
 /// <summary>Asks first, then deletes a conversation with all its messages and runs.</summary>
-public class DeleteModel(ChatDbContext db) : PageModel
+public class DeleteModel(IConversationQueries conversations, ConversationService service) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -21,9 +21,7 @@ public class DeleteModel(ChatDbContext db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
-        var found = await db.Conversations.OwnedBy(User.UserId()).Where(c => c.Id == id)
-            .Select(c => new { c.Title, Messages = c.Snippets.Count, Runs = c.Snippets.SelectMany(s => s.Executions).Count() })
-            .SingleOrDefaultAsync();
+        var found = await conversations.FindSummaryAsync(User.UserId(), id, HttpContext.RequestAborted);
         if (found is null) return NotFound();
         (Id, Title, Messages, Runs) = (id, found.Title, found.Messages, found.Runs);
         return Page();
@@ -31,9 +29,7 @@ public class DeleteModel(ChatDbContext db) : PageModel
 
     public async Task<IActionResult> OnPostAsync(long id)
     {
-        // Snippets and runs go with it: the foreign keys cascade.
-        var deleted = await db.Conversations.OwnedBy(User.UserId()).Where(c => c.Id == id).ExecuteDeleteAsync();
-        if (deleted == 0) return NotFound();
+        if (!await service.DeleteAsync(User.UserId(), id)) return NotFound();
         StatusMessage = "Conversation deleted.";
         return RedirectToPage("/Conversations/Index");
     }

@@ -1,13 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using CodeChatter.Core.Chat;
-using CodeChatter.Data;
+using CodeChatter.Core.Chat.Reading;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Web.Pages.Conversations;
 
-public class RenameModel(ChatDbContext db) : PageModel
+public class RenameModel(IConversationQueries conversations, ConversationService service) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -27,23 +26,20 @@ public class RenameModel(ChatDbContext db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(long id)
     {
-        var title = await db.Conversations.OwnedBy(User.UserId()).Where(c => c.Id == id).Select(c => c.Title).SingleOrDefaultAsync();
-        if (title is null) return NotFound();
+        var found = await conversations.FindSummaryAsync(User.UserId(), id, HttpContext.RequestAborted);
+        if (found is null) return NotFound();
         Id = id;
-        Input.Title = title;
+        Input.Title = found.Title;
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(long id)
     {
-        var conversation = await db.Conversations.OwnedBy(User.UserId()).SingleOrDefaultAsync(c => c.Id == id);
-        if (conversation is null) return NotFound();
+        if (await conversations.FindSummaryAsync(User.UserId(), id, HttpContext.RequestAborted) is null) return NotFound();
         Id = id;
         if (MessageText.NulProblem(Input.Title, "title") is { } nul) ModelState.AddModelError("Input.Title", nul);
         if (!ModelState.IsValid) return Page();
-        conversation.Title = Input.Title!.Trim();
-        conversation.UpdatedAt = DateTime.UtcNow;
-        await db.SaveChangesAsync();
+        if (!await service.RenameAsync(User.UserId(), id, Input.Title!)) return NotFound();
         StatusMessage = "Conversation renamed.";
         return RedirectToPage("/Conversations/Chat", new { id });
     }

@@ -1,3 +1,5 @@
+using CodeChatter.Core.Chat.Reading;
+
 namespace CodeChatter.Web.Pages.Shared;
 
 /// <summary>Where a paged list is: the page shown (from 1) and how many pages there are.</summary>
@@ -7,6 +9,13 @@ public sealed record Paging(int Page, int PageSize, int TotalItems)
     public bool HasPrevious => Page > 1;
     public bool HasNext => Page < TotalPages;
     public int Skip => (Page - 1) * PageSize;
+
+    /// <summary>Where a page of a query's list is.</summary>
+    public static Paging Of<T>(PagedList<T> list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        return new Paging(list.PageNumber, list.PageSize, list.TotalItems);
+    }
 
     /// <summary>Clamps a requested page number into range.</summary>
     public static Paging For(int requestedPage, int pageSize, int totalItems)

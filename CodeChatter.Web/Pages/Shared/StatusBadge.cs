@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.Rendering;
@@ -7,14 +8,14 @@ namespace CodeChatter.Web.Pages.Shared;
 
 /// <summary>
 /// A run's status as a badge, <c>&lt;span class="status status-succeeded" data-status="succeeded"&gt;succeeded&lt;/span&gt;</c>,
-/// or "running" while it is in flight. The markup of each status is built once: pages show hundreds.
+/// or <c>running</c> while it is in flight. The one helper every page draws a status with. The markup of each status is built once: pages show hundreds.
 /// </summary>
 public static class StatusBadge
 {
     private static readonly FrozenDictionary<RunStatus, IHtmlContent> Finished =
         Enum.GetValues<RunStatus>().ToFrozenDictionary(status => status, status => (IHtmlContent)Build(status.ToWireName()));
 
-    private static readonly IHtmlContent Running = Build("running");
+    private static readonly IHtmlContent Running = Build(RunningStatus.WireName);
 
     /// <summary>The badge of a finished run's status, or of a run still running when <paramref name="status"/> is null.</summary>
     public static IHtmlContent For(RunStatus? status) => status is { } finished ? Finished[finished] : Running;

@@ -1,12 +1,12 @@
 // The chat's behaviour when JavaScript is on: the code editor, sending without a reload, live output
 // (server-sent events), Stop, and Copy / Show all on output. Every page works without it through plain
 // form posts. Text from people and snippets only ever goes into the page as text (textContent, text
-// nodes), never as HTML.
+// nodes), or inside markup the server drew with its _Messages partial (where Razor encoded it): a new
+// message and a finished reply are fetched from the server, never rebuilt here.
 (() => {
   'use strict';
 
   const editorApi = window.CodeChatterEditor;
-  const stoppedStatuses = ['timed_out', 'killed', 'memory_limit', 'output_limit'];
   let announcer;
 
   document.addEventListener('DOMContentLoaded', () => {
@@ -19,10 +19,7 @@
     if (compose) setUpCompose(compose);
     document.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
     document.querySelectorAll('form.rerun-form, form#rerun-all').forEach(showBusyOnSubmit);
-    document.querySelectorAll('article.reply').forEach(reply => {
-      if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) follow(reply);
-      else addOutputTools(reply);
-    });
+    document.querySelectorAll('article.reply').forEach(followOrFinish);
   });
 
   // A page restored from the back/forward cache must not keep a button stuck on "Re-running…".
@@ -80,11 +77,16 @@
         window.location.assign(started.url);
         return;
       }
-      appendMessage(started);
       if (editor) editor.setValue('');
       else form.querySelector('textarea[data-editor]').value = '';
       const stdin = form.querySelector('#stdin');
       if (stdin) stdin.value = '';
+      try {
+        await appendMessage(started);
+      } catch (error) {
+        // The run goes on; the page shows it once reloaded.
+        showFormError(form, 'The run started, but its message could not be shown. Reload the page to follow it.');
+      }
     } catch (error) {
       showFormError(form, 'Could not reach the server. Check your connection and try again.');
     } finally {
@@ -115,49 +117,37 @@
     announce(message);
   }
 
-  function appendMessage(started) {
+  // The new message as the server draws it, its reply in flight; then follows the reply's live output.
+  async function appendMessage(started) {
+    const message = await fetchDrawn(started.messageUrl, 'li.message');
     const chat = document.getElementById('chat');
     const empty = chat.querySelector(':scope > li.empty');
     if (empty) empty.remove();
-
-    const message = document.getElementById('message-template').content.firstElementChild.cloneNode(true);
-    message.id = `snippet-${started.snippetId}`;
-    message.dataset.snippetId = started.snippetId;
-    message.querySelector('.sequence-number').textContent = `#${started.sequence}`;
-    message.querySelector('.language').textContent = started.language;
-    setTime(message.querySelector('time'), started);
-    const code = message.querySelector('pre.code code');
-    code.dataset.language = started.language;
-    code.textContent = started.code;
-    const stdin = message.querySelector('details.stdin');
-    if (started.stdin) {
-      stdin.hidden = false;
-      stdin.querySelector('code').textContent = started.stdin;
-    } else {
-      stdin.remove();
-    }
-    message.querySelector('input[name=snippetId]').value = started.snippetId;
-
-    const reply = document.getElementById('reply-template').content.firstElementChild.cloneNode(true);
-    reply.id = `execution-${started.executionId}`;
-    reply.dataset.executionId = started.executionId;
-    reply.dataset.eventsUrl = started.eventsUrl;
-    setTime(reply.querySelector('time'), started);
-    reply.querySelector('form.stop-form').action = started.stopUrl;
-    message.append(reply);
     chat.append(message);
-
-    const pre = message.querySelector('pre.code');
-    pre.dataset.editorMode = started.editorMode;
-    highlight(pre);
+    message.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
     showBusyOnSubmit(message.querySelector('form.rerun-form'));
-    follow(reply);
-    reply.scrollIntoView({ block: 'nearest' });
+    const reply = message.querySelector('article.reply');
+    if (reply) {
+      // A quick run may already have ended when its message is drawn.
+      followOrFinish(reply);
+      reply.scrollIntoView({ block: 'nearest' });
+    }
   }
 
-  function setTime(time, started) {
-    time.setAttribute('datetime', started.createdAt);
-    time.textContent = started.createdAtText;
+  function followOrFinish(reply) {
+    if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) follow(reply);
+    else addOutputTools(reply);
+  }
+
+  // Markup drawn by the server (a partial of this page), parsed into an element.
+  async function fetchDrawn(url, selector) {
+    const response = await fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const template = document.createElement('template');
+    template.innerHTML = await response.text();
+    const drawn = template.content.querySelector(selector);
+    if (!drawn) throw new Error('nothing drawn');
+    return drawn;
   }
 
   function highlight(pre) {
@@ -234,49 +224,16 @@
     }
   }
 
-  // Turns a running reply into a finished one, as the server draws it (see _Reply.cshtml).
-  function finish(reply, end) {
-    reply.dataset.status = end.status;
-    delete reply.dataset.eventsUrl;
-    const badge = reply.querySelector('.status');
-    badge.className = `status status-${end.status}`;
-    badge.dataset.status = end.status;
-    badge.textContent = end.status;
-    reply.querySelector('.live-status').remove();
-
-    const facts = element('dl', 'run-facts');
-    const fact = (name, value) => {
-      const row = document.createElement('div');
-      row.append(element('dt', '', name), element('dd', '', String(value)));
-      facts.append(row);
-    };
-    fact('Exit code', end.exitCode ?? 'none');
-    if (end.signal != null) fact('Signal', end.signal);
-    fact('Wall time', milliseconds(end.wallTimeMs));
-    fact('CPU time', milliseconds(end.cpuTimeMs));
-    fact('Peak memory', bytes(end.peakMemoryBytes));
-    fact('Sandbox', end.sandboxLevel);
-    const notes = [facts];
-    if (end.detail) notes.push(element('p', 'run-detail', end.detail));
-
-    const sections = [...reply.querySelectorAll('section.stream')];
-    const printed = sections.filter(section => section.querySelector('pre').textContent.length > 0);
-    if (stoppedStatuses.includes(end.status) && printed.length > 0) {
-      notes.push(element('p', 'notice partial-output', 'The run was stopped; below is what it printed before that.'));
+  // Swaps a running reply for the finished one as the server draws it (the same _Messages partial).
+  async function finish(reply, end) {
+    try {
+      const finished = await fetchDrawn(reply.dataset.replyUrl, 'article.reply');
+      reply.replaceWith(finished);
+      addOutputTools(finished);
+    } catch (error) {
+      const status = reply.querySelector('.running');
+      if (status) status.textContent = 'The run ended. Reload the page to see the result.';
     }
-    reply.querySelector('.bubble-meta').after(...notes);
-    for (const section of sections) {
-      if (!printed.includes(section)) {
-        section.remove();
-        continue;
-      }
-      section.hidden = false;
-      const stream = section.querySelector('pre').dataset.stream;
-      if (stream === 'stdout' && end.stdoutTruncated) section.append(element('p', 'notice truncated', 'Output was truncated at the output limit.'));
-      if (stream === 'stderr' && end.stderrTruncated) section.append(element('p', 'notice truncated', 'Error output was truncated at the output limit.'));
-    }
-    if (printed.length === 0) reply.append(element('p', 'no-output', 'No output.'));
-    addOutputTools(reply);
     announce(`Run finished: ${end.status}.`);
   }
 
@@ -366,17 +323,5 @@
     made.type = 'button';
     if (label) made.setAttribute('aria-label', label);
     return made;
-  }
-
-  function milliseconds(ms) {
-    return ms == null ? 'n/a' : `${ms.toLocaleString('en-US')} ms`;
-  }
-
-  function bytes(count) {
-    if (count == null) return 'n/a';
-    if (count < 1024) return `${count} B`;
-    const round = value => String(Math.round(value * 10) / 10);
-    if (count < 1024 * 1024) return `${round(count / 1024)} KiB`;
-    return `${round(count / (1024 * 1024))} MiB`;
   }
 })();

@@ -94,6 +94,38 @@ public class ExecutionTests(ChatAppFactory factory) : IClassFixture<ChatAppFacto
     }
 
     [Fact]
+    public async Task A_finished_reply_is_drawn_by_the_server_for_its_owner_only()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var chat = await client.NewConversationAsync("print('drawn')");
+        var reply = $"/Conversations/{chat.ConversationId}/Executions/{ExecutionIdOf(chat)}/Reply";
+        using var other = await ChatClient.RegisterAsync(factory);
+
+        var drawn = await client.GetAsync(reply);
+        using var refused = await other.Http.GetAsync(reply);
+
+        Assert.Equal(HttpStatusCode.OK, drawn.Status);
+        Assert.Equal("succeeded", drawn.Single("article.reply").GetAttribute("data-status"));
+        Assert.Equal("drawn\n", drawn.Single("pre[data-stream=stdout]").TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_end_event_is_the_run_as_the_api_shows_it()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var chat = await client.NewConversationAsync("print(1)");
+        var started = await StartAsync(client, chat, "print('to the end')");
+
+        var end = (await ReadEventsAsync(client, started.EventsUrl))[^1];
+
+        Assert.Equal(started.ExecutionId, end.Data.GetProperty("id").GetInt64());
+        Assert.Equal("to the end\n", end.Data.GetProperty("stdout").GetString());
+        Assert.Equal("submit", end.Data.GetProperty("trigger").GetString());
+        Assert.NotEqual(JsonValueKind.Null, end.Data.GetProperty("finishedAt").ValueKind);
+    }
+
+    [Fact]
     public async Task The_script_gets_the_problems_of_a_refused_message_by_field()
     {
         using var client = await ChatClient.RegisterAsync(factory);

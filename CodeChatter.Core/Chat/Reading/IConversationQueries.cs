@@ -1,0 +1,47 @@
+namespace CodeChatter.Core.Chat.Reading;
+
+/// <summary>
+/// Reads conversations. Every method that takes a person's id finds only that person's conversations:
+/// someone else's id finds nothing, as an id that does not exist.
+/// </summary>
+public interface IConversationQueries
+{
+    /// <summary>One of that person's conversations with every message and reply; null when not theirs.</summary>
+    Task<ConversationView?> FindOwnedAsync(string userId, long conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Anyone's conversation, for the admin's read-only view; null when there is none.</summary>
+    Task<ConversationView?> FindAnyoneAsync(long conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>One message of that person's with its replies; null when not theirs.</summary>
+    Task<MessageView?> FindMessageAsync(string userId, long snippetId, CancellationToken cancellationToken = default);
+
+    /// <summary>One of that person's conversations without its messages; null when not theirs.</summary>
+    Task<ConversationSummary?> FindSummaryAsync(string userId, long conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of that person's conversations, most recently active first.</summary>
+    Task<PagedList<ConversationSummary>> ListAsync(string userId, int pageNumber, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Every conversation of that person's, most recently active first.</summary>
+    Task<IReadOnlyList<ConversationSummary>> ListAllAsync(string userId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Reads runs. Every method that takes a person's id finds only that person's runs.
+/// </summary>
+public interface IRunQueries
+{
+    /// <summary>One run of that person's; null when not theirs.</summary>
+    Task<RunView?> FindAsync(string userId, long executionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Those of the runs that are that person's, in the order asked.</summary>
+    Task<IReadOnlyList<RunView>> FindManyAsync(string userId, IReadOnlyList<long> executionIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether that person owns the run and it belongs to that conversation.</summary>
+    Task<bool> IsOwnedAsync(string userId, long conversationId, long executionId, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of that person's runs matching the filter, newest first.</summary>
+    Task<RunList> ListOwnedAsync(string userId, RunFilter filter, int pageNumber, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of every person's runs matching the filter, newest first: the admin's list.</summary>
+    Task<RunList> ListEveryonesAsync(RunFilter filter, int pageNumber, int pageSize, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+using CodeChatter.Core.Execution;
+
+namespace CodeChatter.Core.Chat.Reading;
+
+/// <summary>
+/// One run as people and programs see it: the chat page, the runs pages, the live stream's <c>end</c>
+/// event, the JSON API and the <c>exec</c> verb all show this record, so a field means the same everywhere.
+/// </summary>
+/// <param name="Id">The run (execution) id; 0 for a run that was never stored (the <c>exec</c> verb).</param>
+/// <param name="ConversationId">The conversation of its snippet.</param>
+/// <param name="SnippetId">The snippet it ran.</param>
+/// <param name="Language">The snippet's language id.</param>
+/// <param name="Status">How it ended; null while it is in flight, written as <c>running</c> (see <see cref="RunningStatus"/>).</param>
+/// <param name="ExitCode">The exit code, or null when it ended on a signal or never started.</param>
+/// <param name="Signal">The signal that ended it, or null.</param>
+/// <param name="Stdout">Standard output (so far, while in flight).</param>
+/// <param name="Stderr">Standard error (so far, while in flight).</param>
+/// <param name="StdoutTruncated">Whether stdout reached its cap.</param>
+/// <param name="StderrTruncated">Whether stderr reached its cap.</param>
+/// <param name="WallTimeMs">Wall-clock time of the program.</param>
+/// <param name="CpuTimeMs">CPU time, where the machine can account for it.</param>
+/// <param name="PeakMemoryBytes">Peak memory, where the machine can account for it.</param>
+/// <param name="SandboxLevel">How it was isolated.</param>
+/// <param name="StartedAt">When it began executing (UTC); while in flight, when it was asked for.</param>
+/// <param name="FinishedAt">When it finished (UTC); null while in flight.</param>
+/// <param name="Trigger">Why it ran.</param>
+/// <param name="Detail">A short reason for rejected, internal_error and stopped runs.</param>
+public sealed record RunView(
+    long Id, long ConversationId, long SnippetId, string Language,
+    [property: JsonConverter(typeof(RunStatusOrRunningJsonConverter))] RunStatus? Status,
+    int? ExitCode, int? Signal, string Stdout, string Stderr, bool StdoutTruncated, bool StderrTruncated,
+    long WallTimeMs, long? CpuTimeMs, long? PeakMemoryBytes, SandboxLevel SandboxLevel,
+    DateTime StartedAt, DateTime? FinishedAt, ExecutionTrigger Trigger, string? Detail)
+{
+    /// <summary>Whether the run is still in flight.</summary>
+    [JsonIgnore]
+    public bool IsRunning => Status is null;
+
+    /// <summary>
+    /// For a conversation re-run only: whether status, stdout or stderr differ from the snippet's previous
+    /// run. Left out of the JSON otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Changed { get; init; }
+
+    /// <summary>
+    /// A result the way its row reads once stored: for a run the database could not take, and for the
+    /// <c>exec</c> verb, which stores nothing (pass 0 for the ids).
+    /// </summary>
+    public static RunView FromResult(
+        long id, long conversationId, long snippetId, string language, ExecutionTrigger trigger, ExecutionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new RunView(
+            id, conversationId, snippetId, language, result.Status, result.ExitCode, result.Signal, result.Stdout, result.Stderr,
+            result.StdoutTruncated, result.StderrTruncated, result.WallTimeMs, result.CpuTimeMs, result.PeakMemoryBytes,
+            result.SandboxLevel, result.StartedAt.UtcDateTime, result.FinishedAt.UtcDateTime, trigger, result.Detail);
+    }
+}

@@ -1,0 +1,75 @@
+using CodeChatter.Core.Chat.Reading;
+using CodeChatter.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace CodeChatter.Data.Reading;
+
+/// <summary>Reads conversations from <see cref="ChatDbContext"/>; a person's go through <see cref="OwnershipQueries"/>.</summary>
+public sealed class EfConversationQueries(ChatDbContext db) : IConversationQueries
+{
+    /// <inheritdoc />
+    public Task<ConversationView?> FindOwnedAsync(string userId, long conversationId, CancellationToken cancellationToken = default) =>
+        FindAsync(db.Conversations.OwnedBy(userId), conversationId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ConversationView?> FindAnyoneAsync(long conversationId, CancellationToken cancellationToken = default) =>
+        FindAsync(db.Conversations, conversationId, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<MessageView?> FindMessageAsync(string userId, long snippetId, CancellationToken cancellationToken = default)
+    {
+        var snippet = await db.Snippets.OwnedBy(userId).AsNoTracking()
+            .Include(s => s.Executions)
+            .SingleOrDefaultAsync(s => s.Id == snippetId, cancellationToken);
+        return snippet is null ? null : MessageOf(snippet);
+    }
+
+    /// <inheritdoc />
+    public Task<ConversationSummary?> FindSummaryAsync(string userId, long conversationId, CancellationToken cancellationToken = default) =>
+        Summaries(db.Conversations.OwnedBy(userId).Where(c => c.Id == conversationId)).SingleOrDefaultAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<PagedList<ConversationSummary>> ListAsync(string userId, int pageNumber, int pageSize, CancellationToken cancellationToken = default)
+    {
+        var mine = db.Conversations.OwnedBy(userId);
+        var total = await mine.CountAsync(cancellationToken);
+        var page = PagedList<ConversationSummary>.ClampPage(pageNumber, pageSize, total);
+        var items = await Summaries(NewestFirst(mine).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
+        return new PagedList<ConversationSummary>(items, page, pageSize, total);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ConversationSummary>> ListAllAsync(string userId, CancellationToken cancellationToken = default) =>
+        await Summaries(NewestFirst(db.Conversations.OwnedBy(userId))).ToListAsync(cancellationToken);
+
+    private static IQueryable<Conversation> NewestFirst(IQueryable<Conversation> conversations) =>
+        conversations.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id);
+
+    private static IQueryable<ConversationSummary> Summaries(IQueryable<Conversation> conversations) =>
+        conversations.Select(c => new ConversationSummary(
+            c.Id, c.Title, c.DefaultLanguage, c.CreatedAt, c.UpdatedAt,
+            c.Snippets.Count,
+            c.Snippets.SelectMany(s => s.Executions).Count(),
+            c.Snippets.SelectMany(s => s.Executions).OrderByDescending(e => e.Id)
+                .Select(e => new LastRun(e.FinishedAt == null ? null : e.Status, e.StartedAt)).FirstOrDefault()));
+
+    private async Task<ConversationView?> FindAsync(IQueryable<Conversation> conversations, long conversationId, CancellationToken cancellationToken)
+    {
+        var conversation = await conversations.AsNoTracking().Where(c => c.Id == conversationId)
+            .Select(c => new { c.Id, c.Title, c.OwnerId, OwnerEmail = c.Owner!.Email, c.DefaultLanguage, c.CreatedAt, c.UpdatedAt })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (conversation is null) return null;
+        var snippets = await db.Snippets.AsNoTracking()
+            .Where(s => s.ConversationId == conversationId)
+            .Include(s => s.Executions)
+            .OrderBy(s => s.Sequence)
+            .ToListAsync(cancellationToken);
+        return new ConversationView(
+            conversation.Id, conversation.Title, conversation.OwnerId, conversation.OwnerEmail ?? conversation.OwnerId,
+            conversation.DefaultLanguage, conversation.CreatedAt, conversation.UpdatedAt, snippets.Select(MessageOf).ToList());
+    }
+
+    private static MessageView MessageOf(Snippet s) => new(
+        s.Id, s.ConversationId, s.Sequence, s.Kind, s.Language, s.Code, s.Stdin, s.CreatedAt,
+        MessageView.RepliesOf(s.Executions.Select(e => RunViews.From(e, s.ConversationId, s.Language))));
+}

@@ -1,0 +1,19 @@
+using CodeChatter.Core.Chat.Reading;
+
+namespace CodeChatter.Web.Pages.Conversations;
+
+/// <summary>
+/// The messages as <c>_Messages</c> renders them: with the forms to re-run, or read-only for an admin.
+/// With <see cref="OnlyReply"/> set it renders that one reply alone, for the page's script to swap in
+/// when a run ends, so a reply's markup exists only in <c>_Messages</c>.
+/// </summary>
+public sealed record MessageList(long ConversationId, IReadOnlyList<MessageView> Messages, bool ReadOnly)
+{
+    public ReplyView? OnlyReply { get; init; }
+
+    public static MessageList Reply(ReplyView reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return new MessageList(reply.Run.ConversationId, [], ReadOnly: false) { OnlyReply = reply };
+    }
+}
