@@ -1,5 +1,11 @@
+using CodeChatter.Core.Accounts;
+using CodeChatter.Core.Admin;
+using CodeChatter.Core.Audit;
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Chat.Reading;
+using CodeChatter.Data.Accounts;
+using CodeChatter.Data.Admin;
+using CodeChatter.Data.Audit;
 using CodeChatter.Data.Reading;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CodeChatter.Data;
 
-/// <summary>Registers the database, the stores and queries on it and the quota-checking run admission.</summary>
+/// <summary>Registers the database and what Core asks of it: the run store and run queries, the conversation queries and store, the quota-checking run admission, the audit log, accounts, tokens and the admin queries.</summary>
 public static class DataServiceCollectionExtensions
 {
     /// <summary>The assembly that holds the SQLite migrations (a project of its own, one per provider).</summary>
@@ -35,6 +41,15 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.RemoveAll<IRunAdmission>();
         services.AddScoped<IRunAdmission, QuotaRunAdmission>();
+        services.AddScoped<IAuditLog, EfAuditLog>();
+        services.AddScoped<IApiTokens, EfApiTokens>();
+        services.AddScoped<IDashboardQueries, EfDashboardQueries>();
+        services.AddScoped<IPeopleQueries, EfPeopleQueries>();
+        services.AddScoped<IAuditQueries, EfAuditQueries>();
+        // The admin rules are Core's; they are registered here because the accounts they change are
+        // Identity's (UserManager, which the host registers), reached through IdentityAccountStore.
+        services.AddScoped<IAccountStore, IdentityAccountStore>();
+        services.AddScoped<UserAdministration>();
         return services;
     }
 

@@ -1,8 +1,8 @@
 using System.Globalization;
+using CodeChatter.Core.Audit;
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Execution;
 using CodeChatter.Core.Scheduling;
-using CodeChatter.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +15,7 @@ namespace CodeChatter.Data;
 /// written to the audit log.
 /// </summary>
 public sealed class QuotaRunAdmission(
-    ChatDbContext db, FairRunQueue queue, IOptions<QuotaOptions> quotas, TimeProvider time) : IRunAdmission
+    ChatDbContext db, FairRunQueue queue, IOptions<QuotaOptions> quotas, IAuditLog audit, TimeProvider time) : IRunAdmission
 {
     /// <inheritdoc />
     public async ValueTask<Admission> AdmitAsync(string userId, CancellationToken cancellationToken = default)
@@ -58,8 +58,7 @@ public sealed class QuotaRunAdmission(
 
     private async Task<Admission> RefuseAsync(string userId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
-        db.AuditEvents.Add(new AuditEvent { ActorId = userId, Action = AuditActions.RunRefused, Target = userId, Detail = reason });
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(new AuditRecord(AuditActions.RunRefused, userId, userId, reason), cancellationToken);
         return Admission.Refused(reason, retryAfter);
     }
 }

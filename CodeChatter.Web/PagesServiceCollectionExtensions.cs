@@ -25,7 +25,6 @@ public static class PagesServiceCollectionExtensions
                 page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimiting.SignInPolicy)));
         });
         services.AddSingleton<MarkdownRenderer>();
-        services.AddScoped<Areas.Admin.UserAdministration>();
         return services;
     }
 }

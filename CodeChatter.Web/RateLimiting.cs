@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using CodeChatter.Core.Accounts;
 using CodeChatter.Web.Api;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -92,8 +93,7 @@ internal static class RateLimiting
 
     private static string ApiPartition(HttpContext context)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && ApiTokenIssuer.PrefixOf(header["Bearer ".Length..].Trim()) is { } prefix
+        return BearerToken.From(context.Request) is { } token && ApiTokenFormat.PrefixOf(token) is { } prefix
             ? "token:" + prefix
             : "address:" + ClientAddress(context);
     }

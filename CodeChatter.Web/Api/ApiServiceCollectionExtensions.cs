@@ -24,7 +24,6 @@ public static class ApiServiceCollectionExtensions
                 .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AdminAreaHiddenResultHandler>();
-        services.AddScoped<ApiTokenIssuer>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             if (context.ProblemDetails.Status == StatusCodes.Status401Unauthorized)

@@ -1,43 +1,34 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using CodeChatter.Data;
+using CodeChatter.Core.Accounts;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Web.Api;
 
 /// <summary>
 /// <c>Authorization: Bearer cc_…</c> for the JSON API, and nothing else: the API's endpoints name only
-/// this scheme, so a browser's sign-in cookie never authorises them. One indexed lookup by prefix per
-/// request, joined with the person, so a revoked token or a disabled person is refused at once. Failures
+/// this scheme, so a browser's sign-in cookie never authorises them. Each token is checked by
+/// <see cref="IApiTokens"/>, so a revoked token or a disabled person is refused at once. Failures
 /// count against the client's address, and an address that has failed too often gets no more lookups
 /// (<see cref="FailedTokenBudget"/>).
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ChatDbContext db, TimeProvider time, FailedTokenBudget failures)
+    IApiTokens tokens, FailedTokenBudget failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme's name.</summary>
     public const string SchemeName = "ApiToken";
-
-    /// <summary>The claim holding the token's row id.</summary>
-    public const string TokenIdClaim = "codechatter:token_id";
-
-    // Writing LastUsedAt on every call would turn each read into a write; a minute's precision is plenty.
-    private static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
     // Set when this request's address has used up its failed-token budget: the challenge is then a 429.
     private TimeSpan? _refusedFor;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
-        var token = header["Bearer ".Length..].Trim();
+        if (BearerToken.From(Request) is not { } token) return AuthenticateResult.NoResult();
         // A malformed token costs no lookup; the API's per-address rate limit already covers it.
-        if (ApiTokenIssuer.PrefixOf(token) is not { } prefix) return AuthenticateResult.Fail("Malformed token.");
+        if (ApiTokenFormat.PrefixOf(token) is null) return AuthenticateResult.Fail("Malformed token.");
         var address = RateLimiting.ClientAddress(Context);
         if (!failures.MayLookUp(address, token, out var retryAfter))
         {
@@ -45,26 +36,19 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("Too many failed tokens from this address.");
         }
 
-        var found = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.Prefix == prefix)
-            .Select(t => new { t.Id, t.Hash, t.RevokedAt, t.LastUsedAt, t.UserId, t.User!.UserName, t.User.IsDisabled })
-            .SingleOrDefaultAsync(Context.RequestAborted);
-        if (found is null || !ApiTokenIssuer.Matches(token, found.Hash)) return Failed("Unknown token.");
-        if (found.RevokedAt is not null) return Failed("Revoked token.");
-        if (found.IsDisabled) return Failed("Disabled account.");
-        failures.Succeeded(token);
-
-        var now = time.GetUtcNow().UtcDateTime;
-        if (found.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedPrecision)
+        var check = await tokens.CheckAsync(token, Context.RequestAborted);
+        switch (check.Outcome)
         {
-            await db.ApiTokens.Where(t => t.Id == found.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+            case ApiTokenCheckOutcome.Unknown: return Failed("Unknown token.");
+            case ApiTokenCheckOutcome.Revoked: return Failed("Revoked token.");
+            case ApiTokenCheckOutcome.Disabled: return Failed("Disabled account.");
         }
+        failures.Succeeded(token);
 
         var identity = new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.NameIdentifier, found.UserId),
-                new Claim(ClaimTypes.Name, found.UserName ?? found.UserId),
-                new Claim(TokenIdClaim, found.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(ClaimTypes.NameIdentifier, check.UserId!),
+                new Claim(ClaimTypes.Name, check.UserName!),
             ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

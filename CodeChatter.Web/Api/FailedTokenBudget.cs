@@ -52,5 +52,5 @@ public sealed class FailedTokenBudget : IDisposable
 
     public void Dispose() => _failures.Dispose();
 
-    private static string Key(string token) => Convert.ToHexString(ApiTokenIssuer.Hash(token));
+    private static string Key(string token) => Convert.ToHexString(Core.Accounts.ApiTokenFormat.Hash(token));
 }

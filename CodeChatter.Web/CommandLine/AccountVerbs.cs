@@ -1,9 +1,9 @@
+using CodeChatter.Core.Accounts;
+using CodeChatter.Core.Audit;
 using CodeChatter.Data;
 using CodeChatter.Data.Entities;
-using CodeChatter.Web.Api;
 using CodeChatter.Web.Identity;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Web.CommandLine;
 
@@ -38,9 +38,8 @@ internal static class AccountVerbs
             }
         }
         var isAdmin = await users.IsInRoleAsync(user, Roles.Admin);
-        var db = scope.ServiceProvider.GetRequiredService<ChatDbContext>();
-        db.AuditEvents.Add(new AuditEvent { Action = AuditActions.UserCreated, Target = user.Id, Detail = $"{email} from the command line{(isAdmin ? ", admin" : "")}" });
-        await db.SaveChangesAsync();
+        await scope.ServiceProvider.GetRequiredService<IAuditLog>().RecordAsync(
+            new AuditRecord(AuditActions.UserCreated, null, user.Id, $"{email} from the command line{(isAdmin ? ", admin" : "")}"));
         Console.WriteLine($"Created {email}{(isAdmin ? " (admin)" : "")}.");
         return 0;
     }
@@ -58,20 +57,13 @@ internal static class AccountVerbs
         }
         var name = options["--name"]!.Trim();
         if (name.Length is 0 or > 100) throw new UsageException("--name must be 1 to 100 characters.");
-        var (_, token) = await scope.ServiceProvider.GetRequiredService<ApiTokenIssuer>().CreateAsync(user.Id, name);
+        var token = (await scope.ServiceProvider.GetRequiredService<IApiTokens>().CreateAsync(user.Id, name)).Token;
         await Console.Error.WriteLineAsync($"Token '{name}' for {user.Email}; it is shown only this once:");
         Console.WriteLine(token);
         return 0;
     }
 
-    // Only migrations and the role: the interrupted-run clean-up belongs to the server's own start, and a
-    // server may be running right now.
-    private static async Task PrepareDatabaseAsync(IServiceProvider services)
-    {
-        await services.GetRequiredService<ChatDbContext>().Database.MigrateAsync();
-        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
-        if (!await roles.RoleExistsAsync(Roles.Admin)) await roles.CreateAsync(new IdentityRole(Roles.Admin));
-    }
+    private static Task PrepareDatabaseAsync(IServiceProvider services) => DatabaseSetup.PrepareForCommandLineAsync(services);
 
     private static Dictionary<string, string?> Parse(string[] args, string subcommand, string[] required, string[] flags, string usage)
     {

@@ -1,7 +1,6 @@
 using CodeChatter.Core;
 using CodeChatter.Data;
 using CodeChatter.Data.Entities;
-using CodeChatter.Web.Api;
 using CodeChatter.Web.Identity;
 using Microsoft.AspNetCore.Identity;
 
@@ -45,7 +44,6 @@ internal static class CommandLineVerbs
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ChatDbContext>()
             .AddUserManager<ChatUserManager>();
-        builder.Services.AddScoped<ApiTokenIssuer>();
         using var host = builder.Build();
         try
         {

@@ -4,5 +4,5 @@ namespace CodeChatter.Web.Identity;
 public static class Roles
 {
     /// <summary>The admin role, and the policy that requires it.</summary>
-    public const string Admin = "Admin";
+    public const string Admin = Core.Accounts.AccountRoles.Admin;
 }

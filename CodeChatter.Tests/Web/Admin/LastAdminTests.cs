@@ -1,3 +1,4 @@
+using CodeChatter.Core.Audit;
 using CodeChatter.Data;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using CodeChatter.Core.Audit;
 using CodeChatter.Data;
 using CodeChatter.Tests.Web.Api;
 using Microsoft.EntityFrameworkCore;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CodeChatter.Web.Api;
+using CodeChatter.Core.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CodeChatter.Tests.Web.Api;
@@ -22,7 +22,7 @@ public sealed class ApiClient(ChatClient person, HttpClient http, string token) 
         var person = await ChatClient.RegisterAsync(factory);
         var userId = (await person.GetUserAsync()).Id;
         var token = await person.WithServicesAsync(async services =>
-            (await services.GetRequiredService<ApiTokenIssuer>().CreateAsync(userId, "tests")).Token);
+            (await services.GetRequiredService<IApiTokens>().CreateAsync(userId, "tests")).Token);
         return new ApiClient(person, WithToken(factory, token), token);
     }
 

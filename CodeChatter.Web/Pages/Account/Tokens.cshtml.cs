@@ -1,15 +1,12 @@
 using System.ComponentModel.DataAnnotations;
-using CodeChatter.Data;
-using CodeChatter.Data.Entities;
-using CodeChatter.Web.Api;
+using CodeChatter.Core.Accounts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Web.Pages.Account;
 
 /// <summary>The person's API tokens: make one (shown once), see when each was last used, revoke.</summary>
-public class TokensModel(ChatDbContext db, ApiTokenIssuer issuer, TimeProvider time) : PageModel
+public class TokensModel(IApiTokens tokens) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -20,7 +17,7 @@ public class TokensModel(ChatDbContext db, ApiTokenIssuer issuer, TimeProvider t
     /// <summary>The token just made; only ever set on the response to the POST that made it.</summary>
     public string? NewToken { get; private set; }
 
-    public IReadOnlyList<ApiToken> Tokens { get; private set; } = [];
+    public IReadOnlyList<ApiTokenRow> Tokens { get; private set; } = [];
 
     public class InputModel
     {
@@ -39,11 +36,11 @@ public class TokensModel(ChatDbContext db, ApiTokenIssuer issuer, TimeProvider t
             await LoadAsync();
             return Page();
         }
-        var (row, token) = await issuer.CreateAsync(User.UserId(), Input.Name);
+        var issued = await tokens.CreateAsync(User.UserId(), Input.Name, HttpContext.RequestAborted);
         // Not post/redirect/get on purpose: the token must reach the person exactly once and never be
         // kept anywhere (TempData would put it in a cookie). Reloading this response cannot show it again.
-        NewToken = token;
-        StatusMessage = $"Token '{row.Name}' created. Copy it now: it will not be shown again.";
+        NewToken = issued.Token;
+        StatusMessage = $"Token '{issued.Row.Name}' created. Copy it now: it will not be shown again.";
         Input = new InputModel();
         ModelState.Clear();
         await LoadAsync();
@@ -52,20 +49,10 @@ public class TokensModel(ChatDbContext db, ApiTokenIssuer issuer, TimeProvider t
 
     public async Task<IActionResult> OnPostRevokeAsync(long tokenId)
     {
-        var token = await db.ApiTokens.OwnedBy(User.UserId()).SingleOrDefaultAsync(t => t.Id == tokenId);
-        if (token is null) return NotFound();
-        if (token.RevokedAt is null)
-        {
-            token.RevokedAt = time.GetUtcNow().UtcDateTime;
-            db.AuditEvents.Add(new AuditEvent { ActorId = User.UserId(), Action = AuditActions.TokenRevoked, Target = User.UserId(), Detail = $"{token.Name} ({token.Prefix})" });
-            await db.SaveChangesAsync();
-        }
+        if (await tokens.RevokeAsync(User.UserId(), tokenId, HttpContext.RequestAborted) is not { } token) return NotFound();
         StatusMessage = $"Token '{token.Name}' revoked; it no longer works.";
         return RedirectToPage();
     }
 
-    private async Task LoadAsync() =>
-        Tokens = await db.ApiTokens.OwnedBy(User.UserId()).AsNoTracking()
-            .OrderBy(t => t.RevokedAt != null).ThenByDescending(t => t.CreatedAt)
-            .ToListAsync();
+    private async Task LoadAsync() => Tokens = await tokens.ListAsync(User.UserId(), HttpContext.RequestAborted);
 }

@@ -1,14 +1,12 @@
-using CodeChatter.Data;
-using CodeChatter.Data.Entities;
+using CodeChatter.Core.Admin;
 using CodeChatter.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Web.Areas.Admin.Pages.Audit;
 
 /// <summary>The audit log, newest first: admin actions, lockouts, refused runs, tokens.</summary>
-public class IndexModel(ChatDbContext db) : PageModel
+public class IndexModel(IAuditQueries audit) : PageModel
 {
     private const int PageSize = 50;
 
@@ -18,9 +16,7 @@ public class IndexModel(ChatDbContext db) : PageModel
     [BindProperty(SupportsGet = true)]
     public int PageNumber { get; set; } = 1;
 
-    public IReadOnlyList<AuditEvent> Events { get; private set; } = [];
-
-    public IReadOnlyDictionary<string, string> Emails { get; private set; } = new Dictionary<string, string>();
+    public IReadOnlyList<AuditRow> Events { get; private set; } = [];
 
     public IReadOnlyList<string> Actions { get; private set; } = [];
 
@@ -28,14 +24,9 @@ public class IndexModel(ChatDbContext db) : PageModel
 
     public async Task OnGetAsync()
     {
-        var events = db.AuditEvents.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(Action)) events = events.Where(a => a.Action == Action);
-        Paging = Paging.For(PageNumber, PageSize, await events.CountAsync());
-        Events = await events.OrderByDescending(a => a.Id).Skip(Paging.Skip).Take(PageSize).ToListAsync();
-        var ids = Events.SelectMany(a => new[] { a.ActorId, a.Target }).OfType<string>().Distinct().ToList();
-        Emails = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.Id);
-        Actions = await db.AuditEvents.Select(a => a.Action).Distinct().OrderBy(a => a).ToListAsync();
+        var cancellationToken = HttpContext.RequestAborted;
+        Paging = Paging.For(PageNumber, PageSize, await audit.CountAsync(Action, cancellationToken));
+        Events = await audit.ListAsync(Action, Paging.Skip, PageSize, cancellationToken);
+        Actions = await audit.ActionsAsync(cancellationToken);
     }
-
-    public string Describe(string? userId) => userId is null ? "system" : Emails.GetValueOrDefault(userId, userId);
 }

@@ -1,14 +1,13 @@
-using CodeChatter.Data.Entities;
-using Microsoft.AspNetCore.Identity;
+using CodeChatter.Core.Admin;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodeChatter.Web.Areas.Admin.Pages.Users;
 
 /// <summary>The confirmation step, without JavaScript, before an action that takes something away from a person.</summary>
-public class ConfirmModel(UserManager<ChatUser> users, UserAdministration administration) : PageModel
+public class ConfirmModel(IPeopleQueries people, UserAdministration administration) : PageModel
 {
-    public ChatUser Person { get; private set; } = null!;
+    public PersonDetails Person { get; private set; } = null!;
 
     public string Change { get; private set; } = "";
 
@@ -25,8 +24,9 @@ public class ConfirmModel(UserManager<ChatUser> users, UserAdministration admini
     {
         if (!await LoadAsync(id, change)) return NotFound();
         var result = Change == "disable"
-            ? await administration.DisableAsync(User.UserId(), Person)
-            : await administration.RevokeAdminAsync(User.UserId(), Person);
+            ? await administration.DisableAsync(User.UserId(), id, HttpContext.RequestAborted)
+            : await administration.RevokeAdminAsync(User.UserId(), id, HttpContext.RequestAborted);
+        if (result is null) return NotFound();
         TempData["StatusMessage"] = result.Message;
         return RedirectToPage("/Users/Details", new { id });
     }
@@ -34,8 +34,7 @@ public class ConfirmModel(UserManager<ChatUser> users, UserAdministration admini
     private async Task<bool> LoadAsync(string id, string change)
     {
         if (change is not ("disable" or "revoke-admin")) return false;
-        var person = await users.FindByIdAsync(id);
-        if (person is null) return false;
+        if (await people.FindAsync(id, HttpContext.RequestAborted) is not { } person) return false;
         Person = person;
         Change = change;
         return true;

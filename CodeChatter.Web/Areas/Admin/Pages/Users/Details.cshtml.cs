@@ -1,12 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using CodeChatter.Core.Admin;
 using CodeChatter.Core.Chat;
-using CodeChatter.Data;
-using CodeChatter.Data.Entities;
-using CodeChatter.Web.Identity;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Web.Areas.Admin.Pages.Users;
@@ -15,7 +11,7 @@ namespace CodeChatter.Web.Areas.Admin.Pages.Users;
 /// One person: their figures and the admin actions. Actions that take something away (disable, revoke
 /// admin) go through the <see cref="ConfirmModel"/> page first; the others act at once.
 /// </summary>
-public class DetailsModel(UserManager<ChatUser> users, UserAdministration administration, ChatDbContext db, IOptions<QuotaOptions> quotas) : PageModel
+public class DetailsModel(IPeopleQueries people, UserAdministration administration, IOptions<QuotaOptions> quotas) : PageModel
 {
     [BindProperty]
     public QuotaInput Quota { get; set; } = new();
@@ -23,11 +19,11 @@ public class DetailsModel(UserManager<ChatUser> users, UserAdministration admini
     [TempData]
     public string? StatusMessage { get; set; }
 
-    public ChatUser Person { get; private set; } = null!;
+    public PersonDetails Person { get; private set; } = null!;
 
-    public bool IsAdmin { get; private set; }
+    public bool IsAdmin => Person.IsAdmin;
 
-    public int Runs { get; private set; }
+    public int Runs => Person.Runs;
 
     public int DefaultDailyRuns => quotas.Value.DefaultDailyRuns;
 
@@ -45,9 +41,9 @@ public class DetailsModel(UserManager<ChatUser> users, UserAdministration admini
         return Page();
     }
 
-    public Task<IActionResult> OnPostEnableAsync(string id) => ActAsync(id, person => administration.EnableAsync(User.UserId(), person));
+    public Task<IActionResult> OnPostEnableAsync(string id) => ActAsync(id, administration.EnableAsync(User.UserId(), id, HttpContext.RequestAborted));
 
-    public Task<IActionResult> OnPostGrantAdminAsync(string id) => ActAsync(id, person => administration.GrantAdminAsync(User.UserId(), person));
+    public Task<IActionResult> OnPostGrantAdminAsync(string id) => ActAsync(id, administration.GrantAdminAsync(User.UserId(), id, HttpContext.RequestAborted));
 
     public async Task<IActionResult> OnPostQuotaAsync(string id)
     {
@@ -55,24 +51,20 @@ public class DetailsModel(UserManager<ChatUser> users, UserAdministration admini
         {
             return await LoadAsync(id) ? Page() : NotFound();
         }
-        return await ActAsync(id, person => administration.SetDailyQuotaAsync(User.UserId(), person, Quota.DailyRunQuota));
+        return await ActAsync(id, administration.SetDailyQuotaAsync(User.UserId(), id, Quota.DailyRunQuota, HttpContext.RequestAborted));
     }
 
-    private async Task<IActionResult> ActAsync(string id, Func<ChatUser, Task<AdminActionResult>> action)
+    private async Task<IActionResult> ActAsync(string id, Task<AdminActionResult?> action)
     {
-        var person = await users.FindByIdAsync(id);
-        if (person is null) return NotFound();
-        StatusMessage = (await action(person)).Message;
+        if (await action is not { } result) return NotFound();
+        StatusMessage = result.Message;
         return RedirectToPage(new { id });
     }
 
     private async Task<bool> LoadAsync(string id)
     {
-        var person = await users.FindByIdAsync(id);
-        if (person is null) return false;
+        if (await people.FindAsync(id, HttpContext.RequestAborted) is not { } person) return false;
         Person = person;
-        IsAdmin = await users.IsInRoleAsync(person, Roles.Admin);
-        Runs = await db.Executions.OwnedBy(id).CountAsync();
         return true;
     }
 }

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using CodeChatter.Data;
+using CodeChatter.Core.Audit;
 using CodeChatter.Data.Entities;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +15,7 @@ namespace CodeChatter.Web.Areas.Identity.Pages.Account;
 /// which accounts exist).
 /// </summary>
 [AllowAnonymous]
-public class LoginModel(SignInManager<ChatUser> signInManager, ChatDbContext db, ILogger<LoginModel> logger) : PageModel
+public class LoginModel(SignInManager<ChatUser> signInManager, IAuditLog audit, ILogger<LoginModel> logger) : PageModel
 {
     [BindProperty]
     public InputModel Input { get; set; } = new();
@@ -71,8 +71,7 @@ public class LoginModel(SignInManager<ChatUser> signInManager, ChatDbContext db,
         {
             logger.LogWarning("Account locked out.");
             var user = await signInManager.UserManager.FindByNameAsync(Input.Email);
-            db.AuditEvents.Add(new AuditEvent { Action = "sign_in.locked_out", Target = user?.Id, Detail = Input.Email });
-            await db.SaveChangesAsync();
+            await audit.RecordAsync(new AuditRecord(AuditActions.SignInLockedOut, null, user?.Id, Input.Email), HttpContext.RequestAborted);
             return RedirectToPage("./Lockout");
         }
         if (result.IsNotAllowed

@@ -1,0 +1,35 @@
+namespace CodeChatter.Core.Audit;
+
+/// <summary>The names an <see cref="AuditRecord"/> carries as its action: one vocabulary for the writers and the audit page.</summary>
+public static class AuditActions
+{
+    /// <summary>Too many failed passwords: Identity locked the account for a while.</summary>
+    public const string SignInLockedOut = "sign_in.locked_out";
+
+    /// <summary>A run was refused before it started (disabled account, daily quota, full queue).</summary>
+    public const string RunRefused = "run.refused";
+
+    /// <summary>An admin disabled a person.</summary>
+    public const string UserDisabled = "user.disabled";
+
+    /// <summary>An admin enabled a disabled person again.</summary>
+    public const string UserEnabled = "user.enabled";
+
+    /// <summary>An admin made a person admin.</summary>
+    public const string AdminGranted = "user.admin_granted";
+
+    /// <summary>An admin took the admin role from a person.</summary>
+    public const string AdminRevoked = "user.admin_revoked";
+
+    /// <summary>An admin changed a person's daily run quota.</summary>
+    public const string QuotaSet = "user.quota_set";
+
+    /// <summary>An account was made from the command line.</summary>
+    public const string UserCreated = "user.created";
+
+    /// <summary>A person made a personal API token.</summary>
+    public const string TokenCreated = "token.created";
+
+    /// <summary>A person revoked one of their API tokens.</summary>
+    public const string TokenRevoked = "token.revoked";
+}

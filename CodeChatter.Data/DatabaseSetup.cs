@@ -1,0 +1,39 @@
+using CodeChatter.Core.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodeChatter.Data;
+
+/// <summary>What the server and the command line do to the database before they use it.</summary>
+public static class DatabaseSetup
+{
+    /// <summary>
+    /// For the server's start: migrates and closes runs a previous stop cut off (see <see cref="DatabaseInitializer"/>),
+    /// then makes sure the Admin role exists so the first account can be given it.
+    /// </summary>
+    public static async Task PrepareForServerAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await DatabaseInitializer.InitializeAsync(services.GetRequiredService<ChatDbContext>(), cancellationToken);
+        await EnsureAdminRoleAsync(services);
+    }
+
+    /// <summary>
+    /// For a command-line verb: only migrations and the Admin role. The interrupted-run clean-up belongs to
+    /// the server's own start, and a server may be running right now.
+    /// </summary>
+    public static async Task PrepareForCommandLineAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await services.GetRequiredService<ChatDbContext>().Database.MigrateAsync(cancellationToken);
+        await EnsureAdminRoleAsync(services);
+    }
+
+    private static async Task EnsureAdminRoleAsync(IServiceProvider services)
+    {
+        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
+        if (!await roles.RoleExistsAsync(AccountRoles.Admin))
+        {
+            await roles.CreateAsync(new IdentityRole(AccountRoles.Admin));
+        }
+    }
+}
