@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CodeChatter.Data;
 
 /// <summary>Keeps snippets and runs in <see cref="ChatDbContext"/>; every lookup goes through <see cref="OwnershipQueries"/>.</summary>
-public sealed class EfRunStore(ChatDbContext db) : IRunStore
+public sealed class EfRunStore(ChatDbContext db, TimeProvider time) : IRunStore
 {
     private const int TitleLength = 60;
 
@@ -14,7 +14,7 @@ public sealed class EfRunStore(ChatDbContext db) : IRunStore
     public async Task<StoredMessage?> AddMessageAsync(NewMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var now = DateTime.UtcNow;
+        var now = time.GetUtcNow().UtcDateTime;
         // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here, so two messages sent to one
         // conversation at once cannot both read the same highest Sequence.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -72,7 +72,7 @@ public sealed class EfRunStore(ChatDbContext db) : IRunStore
             .OrderByDescending(e => e.Id)
             .Select(e => new RunOutput(e.Status, e.Stdout, e.Stderr))
             .FirstOrDefaultAsync(cancellationToken);
-        var now = DateTime.UtcNow;
+        var now = time.GetUtcNow().UtcDateTime;
         var execution = new Execution
         {
             SnippetId = snippet.Id, OwnerId = OwnershipQueries.OwnerOf(snippet.Conversation!), Trigger = trigger, StartedAt = now,

@@ -13,7 +13,9 @@ internal static class DatabaseStartup
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await DatabaseInitializer.InitializeAsync(scope.ServiceProvider.GetRequiredService<ChatDbContext>(), app.Lifetime.ApplicationStopping);
+        await DatabaseInitializer.InitializeAsync(
+            scope.ServiceProvider.GetRequiredService<ChatDbContext>(), scope.ServiceProvider.GetRequiredService<TimeProvider>(),
+            app.Lifetime.ApplicationStopping);
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         if (!await roles.RoleExistsAsync(Roles.Admin))
         {
