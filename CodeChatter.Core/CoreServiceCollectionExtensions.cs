@@ -2,6 +2,7 @@ using CodeChatter.Core.Execution;
 using Microsoft.Extensions.Configuration;
 using CodeChatter.Core.Execution.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Core;
@@ -20,11 +21,22 @@ public static class CoreServiceCollectionExtensions
             .Bind(configuration.GetSection(Chat.QuotaOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddClock();
         services.AddSingleton<LanguageCatalog>();
         services.AddSingleton(provider => SandboxEnvironment.Detect(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.BubblewrapPath));
         services.AddSingleton<ICodeExecutor, SandboxedExecutor>();
         services.AddSingleton<SandboxDoctor>();
         services.AddSingleton<Scheduling.FairRunQueue>();
+        return services;
+    }
+
+    /// <summary>
+    /// The one clock every Core service reads the time from (tests replace it); added by each of Core's
+    /// registrations, since the chat services may be registered without the executor's.
+    /// </summary>
+    internal static IServiceCollection AddClock(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

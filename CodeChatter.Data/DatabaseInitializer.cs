@@ -1,3 +1,4 @@
+using CodeChatter.Core.Chat;
 using CodeChatter.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,22 +12,24 @@ public static class DatabaseInitializer
     /// would run them as a deployment step instead), switches SQLite to WAL so readers never wait for
     /// the writer, and closes runs left in flight by a crash or kill as internal_error/"interrupted".
     /// </summary>
-    public static async Task InitializeAsync(ChatDbContext db, CancellationToken cancellationToken = default)
+    public static async Task InitializeAsync(ChatDbContext db, TimeProvider time, CancellationToken cancellationToken = default)
     {
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
-        await CloseInterruptedRunsAsync(db, cancellationToken);
+        await CloseInterruptedRunsAsync(db, time, cancellationToken);
     }
 
-    public static Task<int> CloseInterruptedRunsAsync(ChatDbContext db, CancellationToken cancellationToken = default)
+    /// <summary>Closes every run still in flight as internal_error/"interrupted", finished now.</summary>
+    public static Task<int> CloseInterruptedRunsAsync(ChatDbContext db, TimeProvider time, CancellationToken cancellationToken = default)
     {
-        var now = DateTime.UtcNow;
+        ArgumentNullException.ThrowIfNull(time);
+        var now = time.GetUtcNow().UtcDateTime;
         return db.Executions.Where(e => e.FinishedAt == null).ExecuteUpdateAsync(update => update
             .SetProperty(e => e.FinishedAt, now)
             .SetProperty(e => e.Status, Core.Execution.RunStatus.InternalError)
-            .SetProperty(e => e.Detail, Execution.InterruptedDetail), cancellationToken);
+            .SetProperty(e => e.Detail, RunService.InterruptedDetail), cancellationToken);
     }
 }

@@ -14,7 +14,7 @@ public static class DatabaseSetup
     /// </summary>
     public static async Task PrepareForServerAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        await DatabaseInitializer.InitializeAsync(services.GetRequiredService<ChatDbContext>(), cancellationToken);
+        await DatabaseInitializer.InitializeAsync(services.GetRequiredService<ChatDbContext>(), services.GetRequiredService<TimeProvider>(), cancellationToken);
         await EnsureAdminRoleAsync(services);
     }
 

@@ -9,8 +9,9 @@ public static class ChatServiceCollectionExtensions
     /// <summary>Adds <see cref="RunService"/>, <see cref="ConversationService"/>, the registry of <see cref="LiveRuns"/> and, unless one is registered, an admission that admits every run.</summary>
     public static IServiceCollection AddCodeChatterChat(this IServiceCollection services)
     {
+        services.AddClock();
         services.TryAddSingleton<IRunAdmission, AdmitEveryRun>();
-        services.TryAddSingleton(_ => new LiveRuns());
+        services.TryAddSingleton(provider => new LiveRuns(provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<UnstoredRunResults>();
         services.AddScoped<RunService>();
         services.TryAddSingleton(TimeProvider.System);

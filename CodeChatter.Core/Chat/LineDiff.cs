@@ -1,3 +1,5 @@
+using DiffPlex;
+
 namespace CodeChatter.Core.Chat;
 
 /// <summary>How a line of a diff relates the old text to the new one.</summary>
@@ -17,14 +19,15 @@ public enum DiffKind
 public sealed record DiffLine(DiffKind Kind, string Text);
 
 /// <summary>
-/// A line diff by longest common subsequence: what a re-run printed compared with the run before.
+/// A line diff (DiffPlex's Myers differ): what a re-run printed compared with the run before.
 /// </summary>
 public static class LineDiff
 {
     /// <summary>
-    /// Past this many cells (differing old lines times differing new lines) the table would cost too much
-    /// memory (output is capped at 64 KiB per stream, so up to ~32k lines each side); the diff then shows
-    /// the differing middle as removed and added wholesale, which is still correct, only less minimal.
+    /// Past this many cells (differing old lines times differing new lines) the diff would cost too much
+    /// time (output is capped at 64 KiB per stream, so up to ~32k lines each side, and Myers' algorithm
+    /// slows down with the number of differences); the diff then shows the differing middle as removed and
+    /// added wholesale, which is still correct, only less minimal.
     /// </summary>
     public const long MaxTableCells = 4_000_000;
 
@@ -32,7 +35,7 @@ public static class LineDiff
     public static IReadOnlyList<DiffLine> Compute(string before, string after) =>
         Compute(SplitLines(before), SplitLines(after));
 
-    /// <summary>Diffs two lists of lines: unchanged, removed and added lines in reading order.</summary>
+    /// <summary>Diffs two lists of lines (each without its line break): unchanged, removed and added lines in reading order.</summary>
     public static IReadOnlyList<DiffLine> Compute(IReadOnlyList<string> before, IReadOnlyList<string> after)
     {
         ArgumentNullException.ThrowIfNull(before);
@@ -46,7 +49,7 @@ public static class LineDiff
 
         var result = new List<DiffLine>(Math.Max(before.Count, after.Count));
         for (var i = 0; i < head; i++) result.Add(new DiffLine(DiffKind.Unchanged, before[i]));
-        DiffMiddle(before, head, before.Count - tail, after, head, after.Count - tail, result);
+        DiffMiddle(Slice(before, head, before.Count - tail), Slice(after, head, after.Count - tail), result);
         for (var i = before.Count - tail; i < before.Count; i++) result.Add(new DiffLine(DiffKind.Unchanged, before[i]));
         return result;
     }
@@ -54,48 +57,42 @@ public static class LineDiff
     /// <summary>Whether any line was added or removed.</summary>
     public static bool HasChanges(IReadOnlyList<DiffLine> diff) => diff.Any(line => line.Kind != DiffKind.Unchanged);
 
-    private static void DiffMiddle(
-        IReadOnlyList<string> before, int beforeStart, int beforeEnd,
-        IReadOnlyList<string> after, int afterStart, int afterEnd, List<DiffLine> result)
+    private static string[] Slice(IReadOnlyList<string> lines, int start, int end) =>
+        Enumerable.Range(start, end - start).Select(i => lines[i]).ToArray();
+
+    private static void DiffMiddle(string[] before, string[] after, List<DiffLine> result)
     {
-        int n = beforeEnd - beforeStart, m = afterEnd - afterStart;
-        if ((long)n * m > MaxTableCells)
+        if ((long)before.Length * after.Length > MaxTableCells)
         {
-            for (var i = beforeStart; i < beforeEnd; i++) result.Add(new DiffLine(DiffKind.Removed, before[i]));
-            for (var j = afterStart; j < afterEnd; j++) result.Add(new DiffLine(DiffKind.Added, after[j]));
+            result.AddRange(before.Select(line => new DiffLine(DiffKind.Removed, line)));
+            result.AddRange(after.Select(line => new DiffLine(DiffKind.Added, line)));
             return;
         }
-        // lengths[i, j] = length of the LCS of before[i..] and after[j..].
-        var lengths = new int[n + 1, m + 1];
-        for (var i = n - 1; i >= 0; i--)
+        var diff = Differ.Instance.CreateDiffs(Joined(before), Joined(after), ignoreWhiteSpace: false, ignoreCase: false, LineFeedChunker.Instance);
+        var x = 0;
+        foreach (var block in diff.DiffBlocks)
         {
-            for (var j = m - 1; j >= 0; j--)
-            {
-                lengths[i, j] = before[beforeStart + i] == after[afterStart + j]
-                    ? lengths[i + 1, j + 1] + 1
-                    : Math.Max(lengths[i + 1, j], lengths[i, j + 1]);
-            }
+            // Lines between two blocks are in both texts.
+            for (; x < block.DeleteStartA; x++) result.Add(new DiffLine(DiffKind.Unchanged, before[x]));
+            for (; x < block.DeleteStartA + block.DeleteCountA; x++) result.Add(new DiffLine(DiffKind.Removed, before[x]));
+            for (var y = block.InsertStartB; y < block.InsertStartB + block.InsertCountB; y++) result.Add(new DiffLine(DiffKind.Added, after[y]));
         }
-        int x = 0, y = 0;
-        while (x < n && y < m)
-        {
-            if (before[beforeStart + x] == after[afterStart + y])
-            {
-                result.Add(new DiffLine(DiffKind.Unchanged, before[beforeStart + x]));
-                x++;
-                y++;
-            }
-            else if (lengths[x + 1, y] >= lengths[x, y + 1])
-            {
-                result.Add(new DiffLine(DiffKind.Removed, before[beforeStart + x++]));
-            }
-            else
-            {
-                result.Add(new DiffLine(DiffKind.Added, after[afterStart + y++]));
-            }
-        }
-        while (x < n) result.Add(new DiffLine(DiffKind.Removed, before[beforeStart + x++]));
-        while (y < m) result.Add(new DiffLine(DiffKind.Added, after[afterStart + y++]));
+        for (; x < before.Length; x++) result.Add(new DiffLine(DiffKind.Unchanged, before[x]));
+    }
+
+    // DiffPlex reads an empty text as no lines at all, so a side that is one blank line would vanish:
+    // every line gets the same one-character prefix, which changes no comparison.
+    private static string Joined(string[] lines) => string.Join('\n', lines.Select(line => "|" + line));
+
+    /// <summary>
+    /// Splits on \n alone: the lines were split by <see cref="SplitLines"/> already. DiffPlex's own line
+    /// chunker would also split on a lone \r, which is part of a line here.
+    /// </summary>
+    private sealed class LineFeedChunker : IChunker
+    {
+        public static readonly LineFeedChunker Instance = new();
+
+        public IReadOnlyList<string> Chunk(string text) => text.Split('\n');
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using CodeChatter.Core.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,8 +23,10 @@ namespace CodeChatter.Core.Chat;
 public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
     IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
-    LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored)
+    LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored, TimeProvider time)
 {
+    private readonly RunInputRules _rules = new(languages, options);
+
     /// <summary>The detail of a run stopped by the server shutting down.</summary>
     public const string InterruptedDetail = "interrupted";
 
@@ -44,25 +45,25 @@ public sealed class RunService(
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         var what = kind == SnippetKind.Note ? "note" : "code";
-        if (kind == SnippetKind.Code && !languages.TryGetAvailable(language, out _))
+        if (kind == SnippetKind.Code && _rules.LanguageProblem(language) is { } unknown)
         {
-            problems["Language"] = $"Unknown language '{language}'. Choose one of: {string.Join(", ", languages.Available.Select(l => l.Id))}.";
+            problems["Language"] = unknown;
         }
         if (string.IsNullOrWhiteSpace(text))
         {
             problems["Text"] = $"Write some {what} first.";
         }
-        else if (Encoding.UTF8.GetByteCount(text) is var size && size > options.Value.MaxCodeBytes)
+        else if (_rules.TextSizeProblem(text, what) is { } tooLarge)
         {
-            problems["Text"] = $"The {what} is {size:N0} bytes; the limit is {options.Value.MaxCodeBytes:N0}.";
+            problems["Text"] = tooLarge;
         }
         else if (MessageText.NulProblem(text, what) is { } nul)
         {
             problems["Text"] = nul;
         }
-        if (kind == SnippetKind.Code && stdin is not null && Encoding.UTF8.GetByteCount(stdin) is var stdinSize && stdinSize > options.Value.MaxStdinBytes)
+        if (kind == SnippetKind.Code && _rules.StdinSizeProblem(stdin) is { } stdinTooLarge)
         {
-            problems["Stdin"] = $"The input is {stdinSize:N0} bytes; the limit is {options.Value.MaxStdinBytes:N0}.";
+            problems["Stdin"] = stdinTooLarge;
         }
         else if (kind == SnippetKind.Code && MessageText.NulProblem(stdin, "input") is { } stdinNul)
         {
@@ -195,13 +196,13 @@ public sealed class RunService(
                 using var admitted = await admission.AdmitAsync(userId, live.Token);
                 result = admitted.IsAdmitted
                     ? await executor.ExecuteAsync(request, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
-                    : ExecutionResult.Rejected(admitted.Refusal!, executor.Level) with { RetryAfter = admitted.RetryAfter };
+                    : ExecutionResult.Rejected(admitted.Refusal!, executor.Level, time.GetUtcNow()) with { RetryAfter = admitted.RetryAfter };
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 // Nothing ran: the caller gets the answer the row gets, not an exception.
                 logger.LogInformation("Run {ExecutionId} was not started: the server is stopping", executionId);
-                var now = DateTimeOffset.UtcNow;
+                var now = time.GetUtcNow();
                 result = new ExecutionResult
                 {
                     Status = RunStatus.InternalError, Detail = InterruptedDetail, SandboxLevel = executor.Level,
@@ -210,7 +211,7 @@ public sealed class RunService(
             }
             catch (OperationCanceledException) when (live.StopRequested)
             {
-                var now = DateTimeOffset.UtcNow;
+                var now = time.GetUtcNow();
                 result = new ExecutionResult
                 {
                     Status = RunStatus.Killed, Detail = StoppedBeforeStartDetail, SandboxLevel = executor.Level,

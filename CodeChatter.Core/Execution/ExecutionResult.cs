@@ -52,12 +52,11 @@ public sealed record ExecutionResult
     public DateTimeOffset FinishedAt { get; init; }
 
     /// <summary>A result for a request refused before anything ran.</summary>
-    public static ExecutionResult Rejected(string detail, SandboxLevel level)
+    /// <param name="detail">Why it was refused.</param>
+    /// <param name="level">The isolation runs would have had.</param>
+    /// <param name="at">When it was refused: both its start and its end.</param>
+    public static ExecutionResult Rejected(string detail, SandboxLevel level, DateTimeOffset at) => new()
     {
-        var now = DateTimeOffset.UtcNow;
-        return new ExecutionResult
-        {
-            Status = RunStatus.Rejected, Detail = detail, SandboxLevel = level, StartedAt = now, FinishedAt = now,
-        };
-    }
+        Status = RunStatus.Rejected, Detail = detail, SandboxLevel = level, StartedAt = at, FinishedAt = at,
+    };
 }

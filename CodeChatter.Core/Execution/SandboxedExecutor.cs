@@ -19,6 +19,8 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
 
     private readonly ExecutionOptions _options;
     private readonly LanguageCatalog _languages;
+    private readonly RunInputRules _rules;
+    private readonly TimeProvider _time;
     private readonly SandboxEnvironment _environment;
     private readonly ILogger<SandboxedExecutor> _logger;
     private readonly SandboxLauncher _launcher = new();
@@ -31,12 +33,19 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private int _pendingCleanups;
 
     /// <summary>Creates the executor; detection of the machine's isolation is done by <paramref name="environment"/>.</summary>
+    /// <param name="options">The limits and languages.</param>
+    /// <param name="languages">Which configured languages this machine can run.</param>
+    /// <param name="environment">The isolation this machine gives.</param>
+    /// <param name="logger">Where sandbox failures are logged.</param>
+    /// <param name="time">The clock results are stamped with; the system clock when null.</param>
     public SandboxedExecutor(
         IOptions<ExecutionOptions> options, LanguageCatalog languages, SandboxEnvironment environment,
-        ILogger<SandboxedExecutor> logger)
+        ILogger<SandboxedExecutor> logger, TimeProvider? time = null)
     {
         _options = options.Value;
         _languages = languages;
+        _rules = new RunInputRules(languages, options);
+        _time = time ?? TimeProvider.System;
         _environment = environment;
         _logger = logger;
         _runRoot = PrepareRunRoot(_options.RunDirectory);
@@ -59,9 +68,6 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <inheritdoc />
     public SandboxLevel Level => _environment.Level;
 
-    /// <summary>Pre-started sandboxes waiting for a run now.</summary>
-    public int WaitingSandboxCount => _pool?.WaitingCount ?? 0;
-
     /// <summary>Runs served by a pre-started sandbox so far.</summary>
     internal int PrestartedRunCount => _prestartedRuns;
 
@@ -75,10 +81,10 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <summary>Waits until the pool has every sandbox it keeps started and waiting.</summary>
     internal async Task WaitUntilPrestartedAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = _time.GetUtcNow() + timeout;
         while (!IsPrestartPoolFull)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the pre-started sandbox pool did not fill up");
+            if (_time.GetUtcNow() > deadline) throw new TimeoutException("the pre-started sandbox pool did not fill up");
             await Task.Delay(10);
         }
     }
@@ -88,7 +94,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         ExecutionRequest request, Action<OutputChunk>? output = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Validate(request) is { } refusal) return ExecutionResult.Rejected(refusal, Level);
+        if (_rules.FirstProblem(request) is { } refusal) return ExecutionResult.Rejected(refusal, Level, _time.GetUtcNow());
         if (cancellationToken.IsCancellationRequested) return StoppedBeforeStart();
         _languages.TryGetAvailable(request.Language, out var language);
         var limits = EffectiveLimits.From(_options, request.Limits);
@@ -114,7 +120,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             }
             try
             {
-                return await sandbox.RunAsync(input, limits, Level, output, endNonce, cancellationToken);
+                return await sandbox.RunAsync(input, limits, Level, output, endNonce, _time, cancellationToken);
             }
             finally
             {
@@ -128,7 +134,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         catch (Exception exception)
         {
             _logger.LogError(exception, "The sandbox failed to run a {Language} snippet", request.Language);
-            var now = DateTimeOffset.UtcNow;
+            var now = _time.GetUtcNow();
             return new ExecutionResult
             {
                 Status = RunStatus.InternalError, Detail = "the sandbox failed to start", SandboxLevel = Level,
@@ -219,26 +225,9 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private long? AddressSpace(LanguageDefinition language, EffectiveLimits limits) =>
         !_environment.HasMemoryCgroup && language.AllowAddressSpaceLimit ? limits.MemoryBytes : null;
 
-    private string? Validate(ExecutionRequest request)
-    {
-        if (!_languages.TryGetAvailable(request.Language, out _))
-        {
-            return $"unknown or unavailable language '{request.Language}'";
-        }
-        if (Utf8.GetByteCount(request.Code) > _options.MaxCodeBytes)
-        {
-            return $"code is larger than {_options.MaxCodeBytes} bytes";
-        }
-        if (Utf8.GetByteCount(request.Stdin) > _options.MaxStdinBytes)
-        {
-            return $"stdin is larger than {_options.MaxStdinBytes} bytes";
-        }
-        return null;
-    }
-
     private ExecutionResult StoppedBeforeStart()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         return new ExecutionResult
         {
             Status = RunStatus.Killed, Detail = "stopped before it started", SandboxLevel = Level,

@@ -10,8 +10,6 @@ namespace CodeChatter.Data.Entities;
 /// </summary>
 public class Execution
 {
-    public const string InterruptedDetail = "interrupted";
-
     public long Id { get; set; }
     public long SnippetId { get; set; }
     public Snippet? Snippet { get; set; }
@@ -40,7 +38,7 @@ public class Execution
     public long? CpuTimeMs { get; set; }
     public long? PeakMemoryBytes { get; set; }
     public SandboxLevel SandboxLevel { get; set; }
-    public string? Detail { get; set; } = InterruptedDetail;
+    public string? Detail { get; set; } = RunService.InterruptedDetail;
 
     public bool IsRunning => FinishedAt is null;
 

@@ -49,25 +49,6 @@ internal abstract class CgroupSupport
         }
     }
 
-    /// <summary>Finds the mount point of a cgroup hierarchy from /proc/self/mountinfo.</summary>
-    protected static string? FindMount(IEnumerable<string> mountInfo, string fsType, string? controller)
-    {
-        foreach (var line in mountInfo)
-        {
-            // "36 25 0:32 / /sys/fs/cgroup/memory rw,relatime shared:15 - cgroup cgroup rw,memory"
-            var separator = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (separator < 0) continue;
-            var before = line[..separator].Split(' ');
-            var after = line[(separator + 3)..].Split(' ');
-            if (after.Length < 3 || after[0] != fsType || before.Length < 5) continue;
-            if (controller is null || after[2].Split(',').Contains(controller))
-            {
-                return before[4];
-            }
-        }
-        return null;
-    }
-
     protected static bool TryMakeDirectory(string path)
     {
         try
@@ -100,8 +81,6 @@ internal abstract class RunCgroup : IDisposable
 
     /// <summary>SIGKILLs every process in the group, repeatedly, until it is empty.</summary>
     public abstract void KillAll();
-
-    public abstract int ProcessCount();
 
     public abstract void Dispose();
 

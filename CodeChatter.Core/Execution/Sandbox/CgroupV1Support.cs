@@ -31,12 +31,12 @@ internal sealed class CgroupV1Support : CgroupSupport
         {
             var membership = memberships.Select(line => line.Split(':', 3))
                 .FirstOrDefault(parts => parts.Length == 3 && parts[1].Split(',').Contains(controller));
-            var mount = FindMountWithRoot(mountInfo, controller);
+            var mount = MountInfo.Find(mountInfo, "cgroup", controller);
             if (membership is null || mount is null) continue;
-            var relative = membership[2].StartsWith(mount.Value.Root, StringComparison.Ordinal)
-                ? membership[2][mount.Value.Root.Length..].TrimStart('/')
+            var relative = membership[2].StartsWith(mount.Root, StringComparison.Ordinal)
+                ? membership[2][mount.Root.Length..].TrimStart('/')
                 : membership[2].TrimStart('/');
-            var home = Path.Combine(mount.Value.MountPoint, relative);
+            var home = Path.Combine(mount.MountPoint, relative);
             if (File.Exists(Path.Combine(home, "tasks")) && TryMakeDirectory(Path.Combine(home, ParentName)))
             {
                 homes[controller] = home;
@@ -79,23 +79,6 @@ internal sealed class CgroupV1Support : CgroupSupport
     protected override IEnumerable<(string Folder, string Name)> ExistingRunGroups() =>
         _parents.Values.Where(Directory.Exists)
             .SelectMany(parent => Directory.EnumerateDirectories(parent).Select(folder => (folder, Path.GetFileName(folder))));
-
-    private static (string MountPoint, string Root)? FindMountWithRoot(string[] mountInfo, string controller)
-    {
-        foreach (var line in mountInfo)
-        {
-            var separator = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (separator < 0) continue;
-            var before = line[..separator].Split(' ');
-            var after = line[(separator + 3)..].Split(' ');
-            if (after.Length >= 3 && after[0] == "cgroup" && before.Length >= 5
-                && after[2].Split(',').Contains(controller))
-            {
-                return (before[4], before[3]);
-            }
-        }
-        return null;
-    }
 
     private sealed class Run(Dictionary<string, string> groups, long memoryBytes, int maxProcesses) : RunCgroup
     {
@@ -141,8 +124,6 @@ internal sealed class CgroupV1Support : CgroupSupport
                 return false;
             }
         }
-
-        public override int ProcessCount() => groups.Values.Select(group => ReadPids(Path.Combine(group, "cgroup.procs")).Count).DefaultIfEmpty(0).Max();
 
         public override void KillAll()
         {

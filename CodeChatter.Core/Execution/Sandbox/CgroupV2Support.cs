@@ -26,7 +26,7 @@ internal sealed class CgroupV2Support : CgroupSupport
     public static CgroupV2Support? TryCreate(string[] memberships, string[] mountInfo)
     {
         var unified = memberships.FirstOrDefault(line => line.StartsWith("0::", StringComparison.Ordinal));
-        var mount = FindMount(mountInfo, "cgroup2", null);
+        var mount = MountInfo.Find(mountInfo, "cgroup2", null)?.MountPoint;
         if (unified is null || mount is null) return null;
         var home = Path.Combine(mount, unified[3..].TrimStart('/'));
         try
@@ -124,8 +124,6 @@ internal sealed class CgroupV2Support : CgroupSupport
                 return false;
             }
         }
-
-        public override int ProcessCount() => ReadPids(Path.Combine(path, "cgroup.procs")).Count;
 
         public override void KillAll()
         {

@@ -35,9 +35,6 @@ internal sealed class PrestartedSandboxPool : IDisposable
         }
     }
 
-    /// <summary>Sandboxes waiting now, for all languages.</summary>
-    public int WaitingCount => _waiting.Values.Sum(queue => queue.Count);
-
     /// <summary>The sandboxes waiting now.</summary>
     public IReadOnlyList<SandboxProcess> Waiting => _waiting.Values.SelectMany(queue => queue).ToArray();
 

@@ -105,10 +105,11 @@ internal sealed class SandboxProcess : IDisposable
     /// <param name="level">The isolation level to report.</param>
     /// <param name="output">Live output, or null.</param>
     /// <param name="endNonce">The nonce of the end markers the box will print (see <see cref="SandboxBootstrap"/>), or null.</param>
+    /// <param name="time">The clock the run's start is read from (its length is measured with a stopwatch).</param>
     /// <param name="cancellationToken">Stops the run (reported as killed).</param>
     public async Task<ExecutionResult> RunAsync(
         byte[] stdin, EffectiveLimits limits, SandboxLevel level, Action<OutputChunk>? output, string? endNonce,
-        CancellationToken cancellationToken)
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _handedOver, 1) == 1) throw new InvalidOperationException("A sandbox serves exactly one run.");
         _limits = limits;
@@ -122,7 +123,7 @@ internal sealed class SandboxProcess : IDisposable
         }
         var cpuBefore = _cgroup?.CpuTimeMs() ?? 0;
 
-        var startedAt = DateTimeOffset.UtcNow;
+        var startedAt = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         _stdin.TrySetResult(stdin);
         using var stopRegistration = cancellationToken.Register(() => Stop(StopReason.StoppedByPerson));

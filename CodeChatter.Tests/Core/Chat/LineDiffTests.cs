@@ -67,4 +67,21 @@ public class LineDiffTests
         Assert.Equal(3000, diff.Count(line => line.Kind == DiffKind.Added));
         Assert.All(diff.Skip(1).Take(3000), line => Assert.Equal(DiffKind.Removed, line.Kind));
     }
+
+    [Theory]
+    [InlineData("a\nb\nc\n", "a\nB\nc\n")]
+    [InlineData("a\r\nb\r\nc\r\n", "a\r\nB\r\nc\r\n")]
+    public void Texts_ending_in_a_line_break_show_no_blank_lines_between_their_lines(string before, string after)
+    {
+        var diff = LineDiff.Compute(before, after);
+
+        Assert.Equal(" a|-b|+B| c", Render(diff));
+        Assert.DoesNotContain(diff, line => line.Text.Length == 0);
+    }
+
+    [Fact]
+    public void Blank_lines_of_the_output_are_diffed_like_any_other_line()
+    {
+        Assert.Equal(" a|- |+| b", Render(LineDiff.Compute("a\n \nb\n", "a\n\nb\n")));
+    }
 }
