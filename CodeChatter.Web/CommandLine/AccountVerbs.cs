@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeChatter.Core.Accounts;
 using CodeChatter.Core.Audit;
 using CodeChatter.Data;
@@ -14,21 +15,38 @@ namespace CodeChatter.Web.CommandLine;
 /// </summary>
 internal static class AccountVerbs
 {
-    public static async Task<int> UsersAsync(IServiceProvider services, string[] args)
+    public static Command CreateUsers(VerbServices services)
     {
-        var options = Parse(args, "create", ["--email", "--password"], ["--admin"], "users create --email E --password P [--admin]");
+        var email = new Option<string>("--email") { Description = "The account's e-mail address (also its user name).", Required = true, HelpName = "E" };
+        var password = new Option<string>("--password") { Description = "Its password.", Required = true, HelpName = "P" };
+        var admin = new Option<bool>("--admin") { Description = "Make it an admin." };
+        var create = new Command("create", "Make an account without the browser.") { email, password, admin };
+        create.SetAction(parsed => UsersCreateAsync(services.Provider, parsed.GetRequiredValue(email), parsed.GetRequiredValue(password), parsed.GetValue(admin)));
+        return new Command("users", "Manage accounts.") { create };
+    }
+
+    public static Command CreateTokens(VerbServices services)
+    {
+        var email = new Option<string>("--email") { Description = "The e-mail address of the account the token acts for.", Required = true, HelpName = "E" };
+        var name = new Option<string>("--name") { Description = "A name for the token (1 to 100 characters), to tell it apart later.", Required = true, HelpName = "N" };
+        var create = new Command("create", "Make a personal API token and print it, alone on stdout (it is shown only once).") { email, name };
+        create.SetAction(parsed => TokensCreateAsync(services.Provider, parsed.GetRequiredValue(email), parsed.GetRequiredValue(name)));
+        return new Command("tokens", "Manage personal API tokens.") { create };
+    }
+
+    public static async Task<int> UsersCreateAsync(IServiceProvider services, string email, string password, bool admin)
+    {
         await using var scope = services.CreateAsyncScope();
         await PrepareDatabaseAsync(scope.ServiceProvider);
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ChatUser>>();
-        var email = options["--email"]!;
         var user = new ChatUser { UserName = email, Email = email, EmailConfirmed = true };
-        var created = await users.CreateAsync(user, options["--password"]!);
+        var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
             await Console.Error.WriteLineAsync($"users create: {string.Join(" ", created.Errors.Select(e => e.Description))}");
             return 1;
         }
-        if (options.ContainsKey("--admin") && !await users.IsInRoleAsync(user, Roles.Admin))
+        if (admin && !await users.IsInRoleAsync(user, Roles.Admin))
         {
             var promoted = await users.AddToRoleAsync(user, Roles.Admin);
             if (!promoted.Succeeded)
@@ -44,18 +62,17 @@ internal static class AccountVerbs
         return 0;
     }
 
-    public static async Task<int> TokensAsync(IServiceProvider services, string[] args)
+    public static async Task<int> TokensCreateAsync(IServiceProvider services, string email, string tokenName)
     {
-        var options = Parse(args, "create", ["--email", "--name"], [], "tokens create --email E --name N");
         await using var scope = services.CreateAsyncScope();
         await PrepareDatabaseAsync(scope.ServiceProvider);
-        var user = await scope.ServiceProvider.GetRequiredService<UserManager<ChatUser>>().FindByEmailAsync(options["--email"]!);
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<ChatUser>>().FindByEmailAsync(email);
         if (user is null)
         {
-            await Console.Error.WriteLineAsync($"tokens create: there is no account {options["--email"]}.");
+            await Console.Error.WriteLineAsync($"tokens create: there is no account {email}.");
             return 1;
         }
-        var name = options["--name"]!.Trim();
+        var name = tokenName.Trim();
         if (name.Length is 0 or > 100) throw new UsageException("--name must be 1 to 100 characters.");
         var token = (await scope.ServiceProvider.GetRequiredService<IApiTokens>().CreateAsync(user.Id, name)).Token;
         await Console.Error.WriteLineAsync($"Token '{name}' for {user.Email}; it is shown only this once:");
@@ -64,19 +81,4 @@ internal static class AccountVerbs
     }
 
     private static Task PrepareDatabaseAsync(IServiceProvider services) => DatabaseSetup.PrepareForCommandLineAsync(services);
-
-    private static Dictionary<string, string?> Parse(string[] args, string subcommand, string[] required, string[] flags, string usage)
-    {
-        if (args.Length == 0 || args[0] != subcommand) throw new UsageException($"usage: {usage}");
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 1; i < args.Length; i++)
-        {
-            if (flags.Contains(args[i])) values[args[i]] = null;
-            else if (required.Contains(args[i]) && i + 1 < args.Length) values[args[i]] = args[++i];
-            else throw new UsageException($"unexpected argument '{args[i]}'. Usage: {usage}");
-        }
-        var missing = required.Where(name => !values.ContainsKey(name)).ToList();
-        if (missing.Count > 0) throw new UsageException($"missing {string.Join(", ", missing)}. Usage: {usage}");
-        return values;
-    }
 }

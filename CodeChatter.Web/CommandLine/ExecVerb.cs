@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CodeChatter.Core.Chat;
@@ -14,25 +15,29 @@ internal static class ExecVerb
     // Relaxed escaping: this goes to a terminal or a pipe, never into a page.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args)
+    public static Command Create(VerbServices services)
     {
-        string? language = null, stdinFile = null, codeFile = null;
-        for (var i = 0; i < args.Length; i++)
+        var language = new Option<string>("--language") { Description = "The snippet's language (python, javascript, bash, c, … as configured).", Required = true, HelpName = "L" };
+        var stdin = new Option<string?>("--stdin") { Description = "A file whose text is the snippet's standard input.", HelpName = "FILE" };
+        var file = new Argument<string>("FILE|-") { Description = "The snippet's file, or - to read it from standard input." };
+        // The parser takes an unknown "--x" as the file when the file is still missing: name it as the option it is.
+        file.Validators.Add(result =>
         {
-            switch (args[i])
+            if (result.GetValueOrDefault<string>() is { } value && value.StartsWith("--", StringComparison.Ordinal))
             {
-                case "--language" when i + 1 < args.Length: language = args[++i]; break;
-                case "--stdin" when i + 1 < args.Length: stdinFile = args[++i]; break;
-                case var positional when codeFile is null && (positional == "-" || !positional.StartsWith("--", StringComparison.Ordinal)):
-                    codeFile = positional;
-                    break;
-                default: throw new UsageException($"unexpected argument '{args[i]}'. Usage: exec --language L [--stdin FILE] FILE|-");
+                result.AddError($"Unrecognized option '{value}'.");
             }
-        }
-        if (language is null || codeFile is null)
+        });
+        var command = new Command("exec", "Run one snippet through the real sandbox and print the result as one JSON object (exit 0 whatever the snippet's status).")
         {
-            throw new UsageException("usage: exec --language L [--stdin FILE] FILE|-");
-        }
+            language, stdin, file,
+        };
+        command.SetAction(parsed => RunAsync(services.Provider, parsed.GetRequiredValue(language), parsed.GetValue(stdin), parsed.GetRequiredValue(file)));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IServiceProvider services, string language, string? stdinFile, string codeFile)
+    {
         var code = codeFile == "-" ? await Console.In.ReadToEndAsync() : await ReadFileAsync(codeFile);
         var stdin = stdinFile is null ? "" : await ReadFileAsync(stdinFile);
         if ((MessageText.NulProblem(code, "code") ?? MessageText.NulProblem(stdin, "input")) is { } nul)

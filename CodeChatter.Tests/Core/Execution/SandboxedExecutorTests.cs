@@ -184,7 +184,7 @@ public abstract class SandboxedExecutorTests
 
         // Assert
         Assert.Equal(RunStatus.Rejected, result.Status);
-        Assert.Contains("code is larger", result.Detail);
+        Assert.Contains($"the limit is {sandbox.Options.MaxCodeBytes:N0}", result.Detail);
         Assert.Equal("", result.Stdout);
         sandbox.AssertNothingLeftBehind();
     }
@@ -215,7 +215,7 @@ public abstract class SandboxedExecutorTests
 
         // Assert
         Assert.Equal(RunStatus.Rejected, result.Status);
-        Assert.Contains("stdin is larger", result.Detail);
+        Assert.Contains($"The input is {sandbox.Options.MaxStdinBytes + 1:N0} bytes", result.Detail);
         sandbox.AssertNothingLeftBehind();
     }
 
