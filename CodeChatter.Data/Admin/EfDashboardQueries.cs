@@ -1,4 +1,5 @@
 using CodeChatter.Core.Admin;
+using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
 using CodeChatter.Core.Scheduling;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,6 @@ namespace CodeChatter.Data.Admin;
 public sealed class EfDashboardQueries(ChatDbContext db, FairRunQueue queue, TimeProvider time) : IDashboardQueries
 {
     // A run still in flight has no final status yet; the dashboard counts it under this name.
-    private const string RunningStatus = "running";
 
     /// <inheritdoc />
     public async Task<DashboardFigures> GetFiguresAsync(CancellationToken cancellationToken = default)
@@ -27,7 +27,7 @@ public sealed class EfDashboardQueries(ChatDbContext db, FairRunQueue queue, Tim
                 OwnerId = e.Snippet.Conversation!.OwnerId,
             })
             .ToListAsync(cancellationToken);
-        string StatusOf(RunStatus status, bool running) => running ? RunningStatus : status.ToWireName();
+        string StatusOf(RunStatus status, bool running) => running ? RunningStatus.WireName : status.ToWireName();
 
         var present = runs.Select(r => StatusOf(r.Status, r.Running)).ToHashSet();
         var runsPerDay = Enumerable.Range(0, DashboardFigures.PeriodDays)
@@ -57,7 +57,7 @@ public sealed class EfDashboardQueries(ChatDbContext db, FairRunQueue queue, Tim
             CpuTimeMs30Days: runs.Sum(r => r.CpuTimeMs ?? 0),
             QueuedRuns: queue.QueuedCount,
             RunningRuns: queue.RunningCount,
-            Statuses: RunStatusNames.All.Append(RunningStatus).Where(present.Contains).ToList(),
+            Statuses: RunStatusNames.All.Append(RunningStatus.WireName).Where(present.Contains).ToList(),
             RunsPerDay: runsPerDay,
             RunsByLanguage: runsByLanguage,
             TopUsers: top.Select(u => new TopUser(u.UserId, emails.GetValueOrDefault(u.UserId, u.UserId), u.Runs, u.Cpu)).ToList());

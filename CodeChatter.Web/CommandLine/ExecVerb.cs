@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
 
 namespace CodeChatter.Web.CommandLine;
@@ -13,7 +14,7 @@ namespace CodeChatter.Web.CommandLine;
 internal static class ExecVerb
 {
     // Relaxed escaping: this goes to a terminal or a pipe, never into a page.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }.UseWireNames();
 
     public static Command Create(VerbServices services)
     {
@@ -48,7 +49,9 @@ internal static class ExecVerb
         var executor = services.GetRequiredService<ICodeExecutor>();
         var result = await executor.ExecuteAsync(new ExecutionRequest(language, code) { Stdin = stdin });
         await using var stdout = Console.OpenStandardOutput();
-        await JsonSerializer.SerializeAsync(stdout, RunOutput.From(language, result), Json);
+        // The API's run object; the ids are 0 because the verb stores nothing.
+        var run = RunView.FromResult(0, 0, 0, language, ExecutionTrigger.Submit, result);
+        await JsonSerializer.SerializeAsync(stdout, run, Json);
         await stdout.WriteAsync("\n"u8.ToArray());
         return 0;
     }
@@ -63,17 +66,5 @@ internal static class ExecVerb
         {
             throw new UsageException($"cannot read {path}: {exception.Message}");
         }
-    }
-
-    /// <summary>The API's run shape, without the ids that only stored runs have.</summary>
-    private sealed record RunOutput(
-        string Language, string Status, int? ExitCode, int? Signal, string Stdout, string Stderr,
-        bool StdoutTruncated, bool StderrTruncated, long WallTimeMs, long? CpuTimeMs, long? PeakMemoryBytes,
-        DateTimeOffset StartedAt, string SandboxLevel, string? Detail)
-    {
-        public static RunOutput From(string language, ExecutionResult result) => new(
-            language, result.Status.ToWireName(), result.ExitCode, result.Signal, result.Stdout, result.Stderr,
-            result.StdoutTruncated, result.StderrTruncated, result.WallTimeMs, result.CpuTimeMs, result.PeakMemoryBytes,
-            result.StartedAt, result.SandboxLevel.ToWireName(), result.Detail);
     }
 }
