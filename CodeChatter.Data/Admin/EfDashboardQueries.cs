@@ -9,7 +9,6 @@ namespace CodeChatter.Data.Admin;
 /// <summary>The dashboard's figures from the stored runs, and the queue's state from <see cref="FairRunQueue"/>.</summary>
 public sealed class EfDashboardQueries(ChatDbContext db, FairRunQueue queue, TimeProvider time) : IDashboardQueries
 {
-
     /// <inheritdoc />
     public async Task<DashboardFigures> GetFiguresAsync(CancellationToken cancellationToken = default)
     {
