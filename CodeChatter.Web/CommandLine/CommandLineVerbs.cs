@@ -84,7 +84,7 @@ internal sealed class VerbServices : IDisposable
         builder.Services.AddCodeChatterData(builder.Configuration, Directory.GetCurrentDirectory());
         builder.Services.AddIdentityCore<ChatUser>(options => options.User.RequireUniqueEmail = true)
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<ChatDbContext>()
+            .AddCodeChatterStores()
             .AddUserManager<ChatUserManager>();
         return builder.Build();
     }

@@ -24,7 +24,7 @@ public static class IdentityServiceCollectionExtensions
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<ChatDbContext>()
+            .AddCodeChatterStores()
             .AddUserManager<ChatUserManager>()
             .AddSignInManager<ChatSignInManager>();
 
