@@ -107,13 +107,38 @@ public sealed class RunService(
         if (stored.ExecutionId is not { } executionId) return new StartedMessage(stored, null);
 
         var request = new ExecutionRequest(message.Language, message.Text) { Stdin = message.Stdin };
-        var live = liveRuns.Begin(executionId, message.UserId, lifetime.ApplicationStopping);
-        var completion = Task.Run(async () =>
+        return new StartedMessage(stored, RunInBackground(message.UserId, executionId, request));
+    }
+
+    /// <summary>
+    /// Starts another run of one snippet of that person's and returns at once, as <see cref="StartAsync"/>
+    /// does: the run goes on in the background, to be watched or stopped through <see cref="LiveRuns"/>.
+    /// </summary>
+    /// <param name="userId">Whose snippet it must be.</param>
+    /// <param name="snippetId">The snippet to run again.</param>
+    /// <param name="trigger"><see cref="ExecutionTrigger.Rerun"/>, or <see cref="ExecutionTrigger.ConversationRerun"/>
+    /// for one step of re-running a whole conversation.</param>
+    /// <param name="cancellationToken">Cancels storing the in-flight run only.</param>
+    /// <returns>The new run and its completion, or null when the snippet is not theirs or is a note.</returns>
+    public async Task<StartedRerun?> StartRerunAsync(
+        string userId, long snippetId, ExecutionTrigger trigger = ExecutionTrigger.Rerun, CancellationToken cancellationToken = default)
+    {
+        var started = await store.StartRerunAsync(userId, snippetId, trigger, cancellationToken);
+        if (started is null) return null;
+        return new StartedRerun(started.ConversationId, started.SnippetId, started.ExecutionId,
+            RunInBackground(userId, started.ExecutionId, started.Request));
+    }
+
+    // Services from a scope of its own: the run outlives the caller's.
+    private Task<ExecutionResult> RunInBackground(string userId, long executionId, ExecutionRequest request)
+    {
+        var live = liveRuns.Begin(executionId, userId, lifetime.ApplicationStopping);
+        return Task.Run(async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
             try
             {
-                return await scope.ServiceProvider.GetRequiredService<RunService>().RunAndStoreAsync(message.UserId, executionId, request, live);
+                return await scope.ServiceProvider.GetRequiredService<RunService>().RunAndStoreAsync(userId, executionId, request, live);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -121,7 +146,6 @@ public sealed class RunService(
                 throw;
             }
         }, CancellationToken.None);
-        return new StartedMessage(stored, completion);
     }
 
     private NewMessage Normalize(NewMessage message)
@@ -266,3 +290,10 @@ public sealed record RerunOutcome(long ConversationId, long SnippetId, long Exec
 /// <param name="Stored">The ids of what was stored.</param>
 /// <param name="Completion">Ends with the stored result; null for a note.</param>
 public sealed record StartedMessage(StoredMessage Stored, Task<ExecutionResult>? Completion);
+
+/// <summary>A new run of an existing snippet, going on in the background.</summary>
+/// <param name="ConversationId">The snippet's conversation.</param>
+/// <param name="SnippetId">The snippet.</param>
+/// <param name="ExecutionId">The new run.</param>
+/// <param name="Completion">Ends with the stored result.</param>
+public sealed record StartedRerun(long ConversationId, long SnippetId, long ExecutionId, Task<ExecutionResult> Completion);

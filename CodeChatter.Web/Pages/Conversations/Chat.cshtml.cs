@@ -21,10 +21,27 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
 
     public ConversationView Conversation { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(long id)
+    /// <summary>The person's conversations for the side list, most recently active first, filtered by <see cref="Filter"/>.</summary>
+    public IReadOnlyList<ConversationSummary> SideList { get; private set; } = [];
+
+    /// <summary>Part of a title the side list is filtered by (the filter's form without script).</summary>
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Filter { get; set; }
+
+    /// <param name="id">The conversation.</param>
+    /// <param name="edit">A sent snippet of this conversation to load into the compose form ("Edit as new message").</param>
+    public async Task<IActionResult> OnGetAsync(long id, long? edit)
     {
         if (!await LoadAsync(id)) return NotFound();
         Input.Language = Conversation.DefaultLanguage;
+        if (edit is { } snippetId)
+        {
+            var message = Conversation.Messages.FirstOrDefault(m => m.SnippetId == snippetId && m.Kind == SnippetKind.Code);
+            if (message is null) return NotFound();
+            Input.Language = message.Language;
+            Input.Code = message.Code;
+            Input.Stdin = message.Stdin;
+        }
         return Page();
     }
 
@@ -101,6 +118,26 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
         return RedirectToPage("/Conversations/Chat", null, new { id }, $"execution-{outcome.ExecutionId}");
     }
 
+    /// <summary>
+    /// A re-run started by the page's script: starts it and answers at once with JSON, as <see cref="OnPostStartAsync"/>
+    /// does; the script swaps in the message as the server draws it and follows the run's live output. With
+    /// <paramref name="all"/> it is one step of re-running the whole conversation, which the script walks through.
+    /// </summary>
+    public async Task<IActionResult> OnPostRerunStartAsync(long id, long snippetId, bool all = false)
+    {
+        var userId = User.UserId();
+        var message = await conversations.FindMessageAsync(userId, snippetId, HttpContext.RequestAborted);
+        if (message is null || message.ConversationId != id || message.Kind != SnippetKind.Code) return NotFound();
+        var started = await runs.StartRerunAsync(userId, snippetId, all ? ExecutionTrigger.ConversationRerun : ExecutionTrigger.Rerun);
+        if (started is null) return NotFound();
+        var executionId = started.ExecutionId;
+        return new JsonResult(new StartedRerunView(
+            id, snippetId, executionId, message.Sequence,
+            Url.Page("/Conversations/Execution", "Events", new { id, executionId })!,
+            Url.Page("/Conversations/Execution", "Stop", new { id, executionId })!,
+            Url.Page("/Conversations/Chat", "Message", new { id, snippetId })!));
+    }
+
     public async Task<IActionResult> OnPostRerunAllAsync(long id)
     {
         var outcomes = await runs.RerunConversationAsync(User.UserId(), id);
@@ -122,9 +159,14 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
 
     private async Task<bool> LoadAsync(long id)
     {
-        var conversation = await conversations.FindOwnedAsync(User.UserId(), id, HttpContext.RequestAborted);
+        var userId = User.UserId();
+        var conversation = await conversations.FindOwnedAsync(userId, id, HttpContext.RequestAborted);
         if (conversation is null) return false;
         Conversation = conversation;
+        var all = await conversations.ListAllAsync(userId, HttpContext.RequestAborted);
+        SideList = string.IsNullOrWhiteSpace(Filter)
+            ? all
+            : all.Where(c => c.Title.Contains(Filter.Trim(), StringComparison.CurrentCultureIgnoreCase)).ToList();
         return true;
     }
 }
@@ -133,6 +175,10 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
 public sealed record StartedRunView(
     long ConversationId, long SnippetId, long ExecutionId, int Sequence, string Language, string EditorMode,
     string Code, string Stdin, string CreatedAt, string CreatedAtText, string EventsUrl, string StopUrl, string MessageUrl);
+
+/// <summary>What the RerunStart handler answers: the new run, where to follow and stop it, and where to fetch its message drawn.</summary>
+public sealed record StartedRerunView(
+    long ConversationId, long SnippetId, long ExecutionId, int Sequence, string EventsUrl, string StopUrl, string MessageUrl);
 
 /// <summary>A refused Start: 400 with the problems keyed by form field, as the validation spans name them.</summary>
 internal static class StartProblems
