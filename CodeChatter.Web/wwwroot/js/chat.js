@@ -1,5 +1,6 @@
-// The chat's behaviour when JavaScript is on: the code editor, sending without a reload, live output
-// (server-sent events), Stop, and Copy / Show all on output. Every page works without it through plain
+// The chat's behaviour when JavaScript is on: the code editor, sending and re-running without a reload,
+// live output (server-sent events), Stop, Copy / Show all on output, where the view and the focus go,
+// Edit as new message, and the side list's fold and filter. Every page works without it through plain
 // form posts. Text from people and snippets only ever goes into the page as text (textContent, text
 // nodes), or inside markup the server drew with its _Messages partial (where Razor encoded it): a new
 // message and a finished reply are fetched from the server, never rebuilt here.
@@ -7,7 +8,11 @@
   'use strict';
 
   const editorApi = window.CodeChatterEditor;
+  const canStream = Boolean(window.fetch && window.EventSource);
   let announcer;
+  // The compose form of this page and its editor (null without the editor script).
+  let composeForm = null;
+  let composeEditor = null;
 
   document.addEventListener('DOMContentLoaded', () => {
     announcer = document.createElement('div');
@@ -18,9 +23,126 @@
     const compose = document.getElementById('compose');
     if (compose) setUpCompose(compose);
     document.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
-    document.querySelectorAll('form.rerun-form, form#rerun-all').forEach(showBusyOnSubmit);
+    document.querySelectorAll('form.rerun-form').forEach(setUpRerun);
+    const rerunAll = document.getElementById('rerun-all');
+    if (rerunAll) setUpRerunAll(rerunAll);
     document.querySelectorAll('article.reply').forEach(followOrFinish);
+    const chat = document.getElementById('chat');
+    if (chat) {
+      setUpSideList();
+      setUpJumpToNewest(chat);
+      chat.addEventListener('click', editAsNew);
+      openAtNewest();
+    }
   });
+
+  // A conversation opens at its newest reply, with the editor ready for the next message; an address with
+  // a #fragment (a reply just started from New, a note just saved) keeps the place the browser scrolled to.
+  function openAtNewest() {
+    if (!window.location.hash) scrollToNewest();
+    focusEditor();
+  }
+
+  // The bottom of the conversation: the newest reply and, below it, the compose box.
+  function scrollToNewest() {
+    const compose = document.querySelector('section.compose');
+    const last = document.querySelector('#chat > li:last-child');
+    const target = compose || last;
+    if (target) target.scrollIntoView({ block: 'end' });
+  }
+
+  function isAtBottom() {
+    return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 96;
+  }
+
+  // The editor, without moving the view (the person may be reading further up).
+  function focusEditor() {
+    if (!composeForm) return;
+    const target = composeForm.querySelector('.cm-content') || composeForm.querySelector('textarea[data-editor]');
+    if (target) target.focus({ preventScroll: true });
+  }
+
+  // After a run ends, focus that had nowhere to go (the Stop button went with the running reply) goes to the editor.
+  function focusIsLost(within) {
+    const active = document.activeElement;
+    return !active || active === document.body || (within && within.contains(active));
+  }
+
+  function setUpJumpToNewest(chat) {
+    const jump = document.getElementById('jump-to-newest');
+    if (!jump) return;
+    let pending = false;
+    const update = () => {
+      pending = false;
+      const last = chat.querySelector(':scope > li:last-child');
+      jump.hidden = !last || last.getBoundingClientRect().bottom <= window.innerHeight + 48;
+    };
+    const schedule = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(update);
+    };
+    window.addEventListener('scroll', schedule, { passive: true });
+    window.addEventListener('resize', schedule);
+    new MutationObserver(schedule).observe(chat, { childList: true, subtree: true });
+    jump.addEventListener('click', () => {
+      scrollToNewest();
+      jump.hidden = true;
+      focusEditor();
+    });
+    update();
+  }
+
+  // Beside the chat on wide screens; folded on narrow ones, where the chat needs the room.
+  function setUpSideList() {
+    const fold = document.getElementById('side-list');
+    if (!fold) return;
+    if (window.matchMedia('(max-width: 63.99rem)').matches) fold.open = false;
+    const filter = document.getElementById('conversation-filter');
+    const items = Array.from(fold.querySelectorAll('.side-list-items > li'));
+    const none = fold.querySelector('.side-list-none');
+    if (!filter) return;
+    filter.form.addEventListener('submit', event => event.preventDefault());
+    filter.addEventListener('input', () => {
+      const wanted = filter.value.trim().toLocaleLowerCase();
+      let shown = 0;
+      for (const item of items) {
+        const match = (item.dataset.title || '').toLocaleLowerCase().includes(wanted);
+        item.hidden = !match;
+        if (match) shown++;
+      }
+      if (none) none.hidden = shown > 0;
+    });
+  }
+
+  // "Edit as new message": the snippet, its language and its input into the compose form. Without script the
+  // link loads the page with the form filled in by the server.
+  function editAsNew(event) {
+    const link = event.target.closest('a.edit-as-new');
+    if (!link || !composeForm) return;
+    const message = link.closest('li.message');
+    const code = message && message.querySelector('pre.code code');
+    if (!code) return;
+    event.preventDefault();
+    const select = composeForm.querySelector('select#language');
+    const language = code.dataset.language;
+    if (select && language && Array.from(select.options).some(option => option.value === language)) {
+      select.value = language;
+      select.dispatchEvent(new Event('change'));
+    }
+    if (composeEditor) composeEditor.setValue(code.textContent);
+    else composeForm.querySelector('textarea[data-editor]').value = code.textContent;
+    const stdin = composeForm.querySelector('#stdin');
+    const sentStdin = message.querySelector('details.stdin pre code');
+    if (stdin) {
+      stdin.value = sentStdin ? sentStdin.textContent : '';
+      if (sentStdin) stdin.closest('details').open = true;
+    }
+    composeForm.scrollIntoView({ block: 'nearest' });
+    if (composeEditor) composeEditor.focus();
+    else focusEditor();
+    announce('The message is in the editor: change it and run it as a new message.');
+  }
 
   // A page restored from the back/forward cache must not keep a button stuck on "Re-running…".
   window.addEventListener('pageshow', event => {
@@ -32,13 +154,25 @@
     const textarea = form.querySelector('textarea[data-editor]');
     const select = form.querySelector('select#language');
     let editor = null;
+    composeForm = form;
     if (editorApi && textarea) {
       const keys = document.getElementById('editor-keys');
       if (keys) keys.hidden = false;
       editor = editorApi.attach(textarea, { mode: modeOf(select), onRun: () => form.requestSubmit() });
+      composeEditor = editor;
       if (select) select.addEventListener('change', () => editor.setMode(modeOf(select)));
+      // Shift+Enter runs and keeps the text for another change (Ctrl/Cmd+Enter runs and clears it). Caught
+      // on the way down to the editor, before its own Enter inserts a line.
+      form.addEventListener('keydown', event => {
+        if (event.key !== 'Enter' || !event.shiftKey || event.ctrlKey || event.metaKey || event.altKey) return;
+        if (!event.target.closest || !event.target.closest('.cm-editor')) return;
+        event.preventDefault();
+        event.stopPropagation();
+        form.dataset.keepText = 'yes';
+        form.requestSubmit();
+      }, true);
     }
-    if (form.dataset.startUrl && window.fetch && window.EventSource) {
+    if (form.dataset.startUrl && canStream) {
       form.addEventListener('submit', event => {
         event.preventDefault();
         start(form, editor);
@@ -52,6 +186,8 @@
   }
 
   async function start(form, editor) {
+    const keepText = Boolean(form.dataset.keepText);
+    delete form.dataset.keepText;
     if (form.dataset.busy) return;
     const button = form.querySelector('button[type=submit]');
     form.dataset.busy = 'yes';
@@ -77,10 +213,12 @@
         window.location.assign(started.url);
         return;
       }
-      if (editor) editor.setValue('');
-      else form.querySelector('textarea[data-editor]').value = '';
-      const stdin = form.querySelector('#stdin');
-      if (stdin) stdin.value = '';
+      if (!keepText) {
+        if (editor) editor.setValue('');
+        else form.querySelector('textarea[data-editor]').value = '';
+        const stdin = form.querySelector('#stdin');
+        if (stdin) stdin.value = '';
+      }
       try {
         await appendMessage(started);
       } catch (error) {
@@ -93,6 +231,7 @@
       if (!navigating) {
         delete form.dataset.busy;
         setBusy(button, false);
+        focusEditor();
       }
     }
   }
@@ -124,19 +263,151 @@
     const empty = chat.querySelector(':scope > li.empty');
     if (empty) empty.remove();
     chat.append(message);
-    message.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
-    showBusyOnSubmit(message.querySelector('form.rerun-form'));
+    setUpMessage(message);
+    scrollToNewest();
     const reply = message.querySelector('article.reply');
-    if (reply) {
-      // A quick run may already have ended when its message is drawn.
-      followOrFinish(reply);
-      reply.scrollIntoView({ block: 'nearest' });
-    }
+    // A quick run may already have ended when its message is drawn.
+    if (reply) followOrFinish(reply);
   }
 
+  function setUpMessage(message) {
+    message.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
+    const rerun = message.querySelector('form.rerun-form');
+    if (rerun) setUpRerun(rerun);
+  }
+
+  // Resolves when the reply has ended and shows its stored result (at once for one already ended).
   function followOrFinish(reply) {
-    if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) follow(reply);
-    else addOutputTools(reply);
+    if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) return follow(reply);
+    addOutputTools(reply);
+    return Promise.resolve(reply);
+  }
+
+  // A re-run of one message, started without a reload: the message is drawn again by the server with the
+  // new reply in flight, whose output then streams in as a sent message's does.
+  function setUpRerun(form) {
+    if (!form.dataset.startUrl || !canStream) {
+      showBusyOnSubmit(form);
+      return;
+    }
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      rerun(form, false).catch(() => {});
+    });
+  }
+
+  // Starts a re-run and swaps the message in; resolves with the finished reply, or null when it could not start.
+  async function rerun(form, partOfAll) {
+    const button = form.querySelector('button[type=submit]');
+    if (form.dataset.busy) return null;
+    form.dataset.busy = 'yes';
+    setBusy(button, true);
+    let started;
+    try {
+      const body = new FormData(form);
+      if (partOfAll) body.append('all', 'true');
+      const response = await fetch(form.dataset.startUrl, {
+        method: 'POST', body, headers: { Accept: 'application/json' }, credentials: 'same-origin',
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      started = await response.json();
+    } catch (error) {
+      delete form.dataset.busy;
+      setBusy(button, false);
+      announce('The re-run could not be started. Try again.');
+      throw error;
+    }
+    const old = form.closest('li.message');
+    let message;
+    try {
+      message = await fetchDrawn(started.messageUrl, 'li.message');
+    } catch (error) {
+      announce('The re-run started, but it could not be shown. Reload the page to follow it.');
+      throw error;
+    }
+    const wasAtBottom = isAtBottom();
+    const hadFocus = focusIsLost(old);
+    old.replaceWith(message);
+    setUpMessage(message);
+    if (wasAtBottom && !message.nextElementSibling) scrollToNewest();
+    else message.scrollIntoView({ block: 'nearest' });
+    if (hadFocus && !partOfAll) focusEditor();
+    const reply = message.querySelector(`#execution-${started.executionId}`) || message.querySelector('article.reply');
+    currentRun = { stopUrl: started.stopUrl, form: reply && reply.querySelector('form.stop-form') };
+    return reply ? followOrFinish(reply) : null;
+  }
+
+  // The run a "Re-run all" is at, for its Stop.
+  let currentRun = null;
+
+  // "Re-run all": each code message in turn, live, with how far it has got and one Stop for the whole re-run.
+  function setUpRerunAll(form) {
+    const bar = document.getElementById('rerun-bar');
+    const progress = document.getElementById('rerun-progress');
+    const stopButton = document.getElementById('rerun-stop');
+    if (!canStream || !bar || !progress || !stopButton || !document.querySelector('form.rerun-form[data-start-url]')) {
+      showBusyOnSubmit(form);
+      return;
+    }
+    let stopping = false;
+    stopButton.addEventListener('click', async () => {
+      stopping = true;
+      stopButton.disabled = true;
+      stopButton.textContent = 'Stopping…';
+      if (currentRun && currentRun.form) await stop(currentRun.form);
+    });
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      if (form.dataset.busy) return;
+      const button = form.querySelector('button[type=submit]');
+      const ids = Array.from(document.querySelectorAll('#chat > li.message-code')).map(li => li.dataset.snippetId);
+      const status = document.querySelector('.chat-main .status-message');
+      if (status) status.remove();
+      bar.hidden = false;
+      if (ids.length === 0) {
+        stopButton.hidden = true;
+        progress.textContent = 'There is no code to re-run in this conversation.';
+        return;
+      }
+      form.dataset.busy = 'yes';
+      setBusy(button, true);
+      stopping = false;
+      stopButton.hidden = false;
+      stopButton.disabled = false;
+      stopButton.textContent = 'Stop re-run';
+      stopButton.focus({ preventScroll: true });
+      let done = 0;
+      let changed = 0;
+      let failed = false;
+      for (const [index, id] of ids.entries()) {
+        if (stopping) break;
+        const rerunForm = document.querySelector(`#snippet-${CSS.escape(id)} form.rerun-form`);
+        if (!rerunForm) continue;
+        progress.textContent = `Re-running ${index + 1} of ${ids.length}…`;
+        let reply;
+        try {
+          reply = await rerun(rerunForm, true);
+        } catch (error) {
+          failed = true;
+          break;
+        }
+        if (!reply) continue;
+        done++;
+        const comparison = reply.querySelector('.comparison');
+        if (comparison && comparison.dataset.comparison === 'changed') changed++;
+      }
+      currentRun = null;
+      const snippets = `${done} ${done === 1 ? 'snippet' : 'snippets'}`;
+      progress.textContent = failed
+        ? `The re-run stopped after ${done} of ${ids.length}: the server could not start the next run.`
+        : stopping
+          ? `Stopped the re-run after ${done} of ${ids.length}.`
+          : `Re-ran ${snippets}: ${done - changed} same, ${changed} changed.`;
+      stopButton.hidden = true;
+      delete form.dataset.busy;
+      setBusy(button, false);
+      focusEditor();
+    });
   }
 
   // Markup drawn by the server (a partial of this page), parsed into an element.
@@ -154,8 +425,11 @@
     if (editorApi && pre.dataset.editorMode) editorApi.highlight(pre, pre.dataset.editorMode);
   }
 
-  // Streams a running reply's output into it until the run ends, then shows the stored result.
+  // Streams a running reply's output into it until the run ends, then shows the stored result; resolves with
+  // the finished reply (null when the live output was lost).
   function follow(reply) {
+    let settle;
+    const ended = new Promise(resolve => { settle = resolve; });
     const outputs = {
       stdout: reply.querySelector('pre[data-stream=stdout]'),
       stderr: reply.querySelector('pre[data-stream=stderr]'),
@@ -177,12 +451,14 @@
       const chunk = JSON.parse(event.data);
       const pre = outputs[chunk.stream];
       if (!pre) return;
+      const atBottom = isAtBottom();
       const keepInView = isBottomVisible(reply);
       pre.closest('section').hidden = false;
       // A NUL shows as the ␀ symbol, as on the server-rendered page; the stream itself carries the exact text.
       pre.append(chunk.text.replaceAll('\0', '\u2400'));
       pre.scrollTop = pre.scrollHeight;
-      if (keepInView) reply.scrollIntoView({ block: 'nearest' });
+      if (atBottom) scrollToNewest();
+      else if (keepInView) reply.scrollIntoView({ block: 'nearest' });
     });
     source.addEventListener('reset', () => {
       for (const pre of Object.values(outputs)) {
@@ -193,7 +469,7 @@
     source.addEventListener('end', event => {
       source.close();
       clearInterval(timer);
-      finish(reply, JSON.parse(event.data));
+      finish(reply, JSON.parse(event.data)).then(settle);
     });
     source.addEventListener('error', () => {
       // The browser reconnects by itself (sending Last-Event-ID) unless the server refused the stream.
@@ -201,8 +477,10 @@
         clearInterval(timer);
         const status = reply.querySelector('.running');
         if (status) status.textContent = 'Lost the live output. Reload the page to see the result.';
+        settle(null);
       }
     });
+    return ended;
   }
 
   function isBottomVisible(element) {
@@ -226,15 +504,22 @@
 
   // Swaps a running reply for the finished one as the server draws it (the same _Messages partial).
   async function finish(reply, end) {
+    let shown = reply;
     try {
       const finished = await fetchDrawn(reply.dataset.replyUrl, 'article.reply');
+      const atBottom = isAtBottom();
+      const hadFocus = focusIsLost(reply);
       reply.replaceWith(finished);
       addOutputTools(finished);
+      shown = finished;
+      if (atBottom) scrollToNewest();
+      if (hadFocus) focusEditor();
     } catch (error) {
       const status = reply.querySelector('.running');
       if (status) status.textContent = 'The run ended. Reload the page to see the result.';
     }
     announce(`Run finished: ${end.status}.`);
+    return shown;
   }
 
   // Copy, and Show all for output taller than its box.
