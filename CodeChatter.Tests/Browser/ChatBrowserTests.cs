@@ -51,7 +51,8 @@ public class ChatBrowserTests(BrowserFixture browser)
 
         await page.Locator("form#rerun-all button").ClickAsync();
 
-        await Expect(page.Locator(".status-message")).ToContainTextAsync("Re-ran 2 snippets: 2 same, 0 changed.");
+        // Live, without a reload: the outcome is said in the re-run's own progress line.
+        await Expect(page.Locator("#rerun-progress")).ToContainTextAsync("Re-ran 2 snippets: 2 same, 0 changed.");
         var comparisons = page.Locator("#chat > li > article.reply .comparison");
         await Expect(comparisons).ToHaveCountAsync(2);
         Assert.All(await comparisons.AllTextContentsAsync(), word => Assert.Equal("same", word));

@@ -28,7 +28,8 @@ public class ScreenshotTests(BrowserFixture browser)
         await ExpectStatusAsync(longOutput, "succeeded");
         await Expect(longOutput.GetByRole(AriaRole.Button, new() { Name = "Show all" })).ToBeVisibleAsync();
         await page.Locator("form.rerun-form button").First.ClickAsync();
-        await Expect(page.Locator(".status-message")).ToBeVisibleAsync();
+        // The re-run streams in place; it has ended when its comparison with the run before shows.
+        await Expect(page.Locator("#chat > li.message-code").First.Locator(":scope > article.reply .comparison")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         var chatUrl = page.Url;
 
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "chat-light.png"), FullPage = true });
@@ -76,7 +77,7 @@ public class ScreenshotTests(BrowserFixture browser)
         return (await users.GetUsersInRoleAsync(Roles.Admin)).FirstOrDefault()?.Email;
     }
 
-    private static string ScreenshotFolder()
+    internal static string ScreenshotFolder()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CodeChatter.sln"))) directory = directory.Parent;
