@@ -78,6 +78,8 @@ public class ChatFlowBrowserTests(BrowserFixture browser)
         await page.SetViewportSizeAsync(390, 844);
         await page.ReloadAsync();
         await Expect(list).ToBeHiddenAsync();
+        // The chat opens at its newest reply; the folded list is at the top.
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await Expect(page.Locator("#side-list > summary")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "chat-side-list-phone-folded.png") });
         await page.Locator("#side-list > summary").ClickAsync();
