@@ -71,6 +71,11 @@ public class AccessibilityTests(BrowserFixture browser)
             await CheckAsync(page, path, report, serious);
         }
 
+        // axe itself is alive: a picture without a text alternative is found.
+        await page.SetContentAsync("<!DOCTYPE html><html lang=en><head><title>probe</title></head><body><main><img src=/favicon.ico></main></body></html>");
+        await page.AddScriptTagAsync(new() { Path = AxePath });
+        Assert.Contains("image-alt", (await page.EvaluateAsync<JsonElement>(RunAxe)).EnumerateArray().Select(v => v.GetProperty("id").GetString()));
+
         var folder = Directory.CreateDirectory(Path.Combine(RepositoryRoot(), "artifacts", "accessibility")).FullName;
         await File.WriteAllTextAsync(Path.Combine(folder, "axe-report.txt"), report.ToString());
         Assert.True(serious.Count == 0, "axe found serious or critical violations:\n" + string.Join("\n", serious));
@@ -83,6 +88,7 @@ public class AccessibilityTests(BrowserFixture browser)
             await page.EmulateMediaAsync(new() { ColorScheme = scheme });
             if (!await page.EvaluateAsync<bool>("() => typeof axe !== 'undefined'")) await page.AddScriptTagAsync(new() { Path = AxePath });
             var violations = await page.EvaluateAsync<JsonElement>(RunAxe);
+            report.AppendLine($"{name} [{scheme}]: {violations.GetArrayLength()} violation(s)");
             foreach (var violation in violations.EnumerateArray())
             {
                 var impact = violation.GetProperty("impact").GetString();

@@ -27,7 +27,9 @@ public class TableLayoutTests(BrowserFixture browser)
             {
                 await page.GotoAsync(path);
                 var pageWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-                Assert.True(pageWidth <= width, $"{path} at {width} px is {pageWidth} px wide");
+                var widest = await page.EvaluateAsync<string>(
+                    "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1 && ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1)).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')");
+                Assert.True(pageWidth <= width, $"{path} at {width} px is {pageWidth} px wide: {widest}");
                 var overflow = await page.EvaluateAsync<int>(
                     "() => Math.max(0, ...[...document.querySelectorAll('.table-wrap')].map(w => w.getBoundingClientRect().right - document.querySelector('main').getBoundingClientRect().right))");
                 Assert.True(overflow <= 0, $"a table on {path} at {width} px reaches {overflow} px past the main column");
