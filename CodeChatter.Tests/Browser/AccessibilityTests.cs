@@ -71,6 +71,14 @@ public class AccessibilityTests(BrowserFixture browser)
             await CheckAsync(page, path, report, serious);
         }
 
+        // At phone width, where tables and output boxes scroll sideways.
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var path in new[] { chat, "/Runs", "/Account/Tokens", "/Admin/Runs", "/Admin/Audit" })
+        {
+            await page.GotoAsync(path);
+            await CheckAsync(page, $"{path} (phone)", report, serious);
+        }
+
         // axe itself is alive: a picture without a text alternative is found.
         await page.SetContentAsync("<!DOCTYPE html><html lang=en><head><title>probe</title></head><body><main><img src=/favicon.ico></main></body></html>");
         await page.AddScriptTagAsync(new() { Path = AxePath });
