@@ -25,4 +25,10 @@ public interface IAccountStore
 
     /// <summary>Sets a person's daily run quota; null means the instance default.</summary>
     Task SetDailyRunQuotaAsync(string id, int? quota, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A one-time password-reset token for a person: it stops working once used (setting the password changes
+    /// what it was made from) or when the identity system's token lifetime runs out.
+    /// </summary>
+    Task<string> CreatePasswordResetTokenAsync(string id, CancellationToken cancellationToken = default);
 }

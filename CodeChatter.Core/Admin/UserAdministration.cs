@@ -15,6 +15,12 @@ public sealed record AdminActionResult(bool Succeeded, string Message)
     public static AdminActionResult Refused(string message) => new(false, message);
 }
 
+/// <summary>A one-time password-reset token an admin made for a person; the page turns it into a link.</summary>
+/// <param name="PersonId">Whose password the token resets.</param>
+/// <param name="Email">Their e-mail, for the admin's message.</param>
+/// <param name="Token">The token itself: shown once to the admin, never stored or audited.</param>
+public sealed record PasswordResetIssued(string PersonId, string? Email, string Token);
+
 /// <summary>
 /// What an admin may do to a person, with the rule that keeps the instance manageable (the last active
 /// admin can be neither demoted nor disabled) and an audit event for every change. Each action answers
@@ -72,6 +78,18 @@ public sealed class UserAdministration(IAccountStore accounts, IAuditLog audit)
             await AuditAsync(actorId, AuditActions.QuotaSet, person, $"{person.Email}: {Describe(person.DailyRunQuota)} -> {Describe(quota)}", cancellationToken);
             return AdminActionResult.Done($"{person.Email}'s daily run quota is now {Describe(quota)}.");
         });
+
+    /// <summary>
+    /// Makes a one-time password-reset token for a person (no e-mail server is assumed, so the admin hands the
+    /// link over), audited without the token. Null when there is no such person.
+    /// </summary>
+    public async Task<PasswordResetIssued?> CreatePasswordResetAsync(string actorId, string personId, CancellationToken cancellationToken = default)
+    {
+        if (await accounts.FindAsync(personId, cancellationToken) is not { } person) return null;
+        var token = await accounts.CreatePasswordResetTokenAsync(person.Id, cancellationToken);
+        await AuditAsync(actorId, AuditActions.PasswordResetLinkCreated, person, person.Email, cancellationToken);
+        return new PasswordResetIssued(person.Id, person.Email, token);
+    }
 
     private async Task<AdminActionResult?> ActAsync(string personId, Func<AccountState, Task<AdminActionResult>> action) =>
         await accounts.FindAsync(personId) is { } person ? await action(person) : null;

@@ -24,6 +24,12 @@ public static class AuditActions
     /// <summary>An admin changed a person's daily run quota.</summary>
     public const string QuotaSet = "user.quota_set";
 
+    /// <summary>An admin made a one-time link for a person to set a new password.</summary>
+    public const string PasswordResetLinkCreated = "user.password_reset_link";
+
+    /// <summary>A person set a new password through a one-time link.</summary>
+    public const string PasswordReset = "user.password_reset";
+
     /// <summary>An account was made from the command line.</summary>
     public const string UserCreated = "user.created";
 

@@ -55,6 +55,10 @@ public sealed class IdentityAccountStore(UserManager<ChatUser> users) : IAccount
         await users.UpdateAsync(user);
     }
 
+    /// <inheritdoc />
+    public async Task<string> CreatePasswordResetTokenAsync(string id, CancellationToken cancellationToken = default) =>
+        await users.GeneratePasswordResetTokenAsync(await FindUserAsync(id));
+
     private async Task<ChatUser> FindUserAsync(string id) =>
         await users.FindByIdAsync(id) ?? throw new InvalidOperationException($"There is no account {id}.");
 }

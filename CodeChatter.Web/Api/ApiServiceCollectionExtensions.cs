@@ -3,7 +3,6 @@ using CodeChatter.Web.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace CodeChatter.Web.Api;
 
@@ -39,23 +38,23 @@ public static class ApiServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Status-code pages: ProblemDetails under <c>/api</c>, whatever the client accepts; the plain default
-    /// elsewhere (pages are read by browsers, which also accept JSON, and should not get it).
+    /// Status-code pages: ProblemDetails under <c>/api</c>, whatever the client accepts; elsewhere the request
+    /// is re-executed as the Error page (<c>/Error/404</c> and so on) inside the layout, with a way back
+    /// (pages are read by browsers, which also accept JSON, and should not get it).
     /// </summary>
-    public static IApplicationBuilder UseCodeChatterStatusCodePages(this IApplicationBuilder app) =>
-        app.UseStatusCodePages(async statusCode =>
+    public static IApplicationBuilder UseCodeChatterStatusCodePages(this IApplicationBuilder app)
+    {
+        app.UseWhen(IsApi, api => api.UseStatusCodePages(async statusCode =>
         {
+            // Through the ProblemDetails service when the client accepts JSON, as problem JSON all the same when not.
             var context = statusCode.HttpContext;
-            var code = context.Response.StatusCode;
-            if (context.Request.Path.StartsWithSegments("/api"))
-            {
-                // Through the ProblemDetails service when the client accepts JSON, as problem JSON all the same when not.
-                await TypedResults.Problem(statusCode: code).ExecuteAsync(context);
-                return;
-            }
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync($"Status Code: {code}; {ReasonPhrases.GetReasonPhrase(code)}");
-        });
+            await TypedResults.Problem(statusCode: context.Response.StatusCode).ExecuteAsync(context);
+        }));
+        app.UseWhen(context => !IsApi(context), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
+        return app;
+    }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }
 
 /// <summary>

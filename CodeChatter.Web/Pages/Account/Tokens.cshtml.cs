@@ -14,6 +14,12 @@ public class TokensModel(IApiTokens tokens) : PageModel
     [TempData]
     public string? StatusMessage { get; set; }
 
+    /// <summary>
+    /// The "created, copy it now" banner: set on the response that shows the token, never through TempData,
+    /// so the next visit neither repeats it nor promises a token it cannot show.
+    /// </summary>
+    public string? CreatedMessage { get; private set; }
+
     /// <summary>The token just made; only ever set on the response to the POST that made it.</summary>
     public string? NewToken { get; private set; }
 
@@ -40,7 +46,7 @@ public class TokensModel(IApiTokens tokens) : PageModel
         // Not post/redirect/get on purpose: the token must reach the person exactly once and never be
         // kept anywhere (TempData would put it in a cookie). Reloading this response cannot show it again.
         NewToken = issued.Token;
-        StatusMessage = $"Token '{issued.Row.Name}' created. Copy it now: it will not be shown again.";
+        CreatedMessage = $"Token '{issued.Row.Name}' created. Copy it now: it will not be shown again.";
         Input = new InputModel();
         ModelState.Clear();
         await LoadAsync();

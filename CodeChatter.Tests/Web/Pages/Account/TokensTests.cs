@@ -16,7 +16,10 @@ public class TokensTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
         var later = await person.GetAsync("/Account/Tokens");
 
         Assert.Matches("^cc_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$", token);
+        Assert.Contains("Copy it now", created.Single(".status-message").TextContent);
+        Assert.Equal("new-token", created.Single("button.copy-button").GetAttribute("data-copy-target"));
         Assert.Null(later.Document.QuerySelector("#new-token"));
+        Assert.Null(later.Document.QuerySelector(".status-message"));
         Assert.DoesNotContain(token, later.Html);
         Assert.Equal("laptop", later.Single("tr.token-row td").TextContent);
         using var http = ApiClient.WithToken(factory, token);
@@ -42,8 +45,11 @@ public class TokensTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
         var created = await person.PostFormAsync("/Account/Tokens", "form#create-token", new() { ["Input.Name"] = "script" });
         var token = created.Single("#new-token").TextContent;
 
-        var revoked = await person.PostFormAsync(await person.GetAsync("/Account/Tokens"), "form.revoke-token");
+        var list = await person.GetAsync("/Account/Tokens");
+        var revoked = await person.PostFormAsync(list, "form.revoke-token");
 
+        // The Revoke form sits behind a <details> disclosure: a second, deliberate step, with or without script.
+        Assert.Equal("DETAILS", list.Single("form.revoke-token").ParentElement!.TagName);
         Assert.StartsWith("revoked", revoked.Single("td.token-state").TextContent);
         using var http = ApiClient.WithToken(factory, token);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/conversations")).StatusCode);

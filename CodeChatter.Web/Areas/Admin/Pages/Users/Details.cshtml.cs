@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text;
 using CodeChatter.Core.Admin;
 using CodeChatter.Core.Chat;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Web.Areas.Admin.Pages.Users;
@@ -20,6 +22,9 @@ public class DetailsModel(IPeopleQueries people, UserAdministration administrati
     public string? StatusMessage { get; set; }
 
     public PersonDetails Person { get; private set; } = null!;
+
+    /// <summary>The one-time sign-in link just made; only ever set on the response to the POST that made it.</summary>
+    public string? ResetLink { get; private set; }
 
     public bool IsAdmin => Person.IsAdmin;
 
@@ -44,6 +49,18 @@ public class DetailsModel(IPeopleQueries people, UserAdministration administrati
     public Task<IActionResult> OnPostEnableAsync(string id) => ActAsync(id, administration.EnableAsync(User.UserId(), id, HttpContext.RequestAborted));
 
     public Task<IActionResult> OnPostGrantAdminAsync(string id) => ActAsync(id, administration.GrantAdminAsync(User.UserId(), id, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostResetPasswordAsync(string id)
+    {
+        if (await administration.CreatePasswordResetAsync(User.UserId(), id, HttpContext.RequestAborted) is not { } issued) return NotFound();
+        // Not post/redirect/get, as with API tokens: the link is as good as a password until it is used, so it
+        // is shown on this response only and never kept (TempData would put it in a cookie).
+        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(issued.Token));
+        ResetLink = Url.Page("/Account/ResetPassword", pageHandler: null, values: new { area = "Identity", userId = issued.PersonId, code }, protocol: Request.Scheme);
+        if (!await LoadAsync(id)) return NotFound();
+        Quota.DailyRunQuota = Person.DailyRunQuota;
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostQuotaAsync(string id)
     {
