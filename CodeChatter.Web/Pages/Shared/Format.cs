@@ -1,4 +1,6 @@
 using System.Globalization;
+using CodeChatter.Web.Rendering;
+using Microsoft.AspNetCore.Html;
 
 namespace CodeChatter.Web.Pages.Shared;
 
@@ -24,4 +26,7 @@ public static class Format
     /// show the character itself (a parser reads it as U+FFFD). The API and the event stream keep the exact text.
     /// </summary>
     public static string Output(string text) => text.Replace('\0', '\u2400');
+
+    /// <summary>A run's output for a page with its ANSI colours as coloured text (see <see cref="AnsiOutput"/>).</summary>
+    public static IHtmlContent ColouredOutput(string text) => new AnsiOutput(Output(text));
 }

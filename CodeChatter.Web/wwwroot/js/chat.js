@@ -180,7 +180,10 @@
       const keepInView = isBottomVisible(reply);
       pre.closest('section').hidden = false;
       // A NUL shows as the ␀ symbol, as on the server-rendered page; the stream itself carries the exact text.
-      pre.append(chunk.text.replaceAll('\0', '\u2400'));
+      // Colours go through ansi.js, the same rules as the server's AnsiOutput.
+      const text = chunk.text.replaceAll('\0', '\u2400');
+      if (window.CodeChatterAnsi) window.CodeChatterAnsi.append(pre, text);
+      else pre.append(text);
       pre.scrollTop = pre.scrollHeight;
       if (keepInView) reply.scrollIntoView({ block: 'nearest' });
     });
@@ -188,6 +191,7 @@
       for (const pre of Object.values(outputs)) {
         pre.textContent = '';
         pre.closest('section').hidden = true;
+        if (window.CodeChatterAnsi) window.CodeChatterAnsi.reset(pre);
       }
     });
     source.addEventListener('end', event => {
