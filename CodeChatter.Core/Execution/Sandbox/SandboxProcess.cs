@@ -70,8 +70,8 @@ internal sealed class SandboxProcess : IDisposable
 
     private async Task LaunchAsync(SandboxLauncher launcher, IReadOnlyList<string> arguments)
     {
-        _stdout = new BoundedOutputCapture(OutputStream.Stdout, () => _limits.MaxOutputBytesPerStream, () => Stop(StopReason.OutputCap));
-        _stderr = new BoundedOutputCapture(OutputStream.Stderr, () => _limits.MaxOutputBytesPerStream, () => Stop(StopReason.OutputCap));
+        _stdout = new BoundedOutputCapture(OutputStream.Stdout, () => _limits.StoredOutputBytesPerStream, () => Stop(StopReason.OutputCap));
+        _stderr = new BoundedOutputCapture(OutputStream.Stderr, () => _limits.StoredOutputBytesPerStream, () => Stop(StopReason.OutputCap));
         var command = Cli.Wrap(arguments[0])
             .WithArguments(arguments.Skip(1))
             .WithWorkingDirectory(_hostDirectory)
@@ -214,7 +214,7 @@ internal sealed class SandboxProcess : IDisposable
     {
         RunStatus.TimedOut when (StopReason)_stopReason == StopReason.WallTime => $"stopped after the wall-clock limit of {_limits.WallTimeMs} ms",
         RunStatus.TimedOut => $"stopped after the CPU-time limit of {_limits.CpuTimeMs} ms",
-        RunStatus.OutputLimit => $"output passed the limit of {_limits.MaxOutputBytesPerStream} bytes per stream",
+        RunStatus.OutputLimit => $"output passed the limit of {_limits.StoredOutputBytesPerStream} bytes per stream",
         RunStatus.MemoryLimit => $"memory passed the limit of {_limits.MemoryBytes} bytes",
         RunStatus.Killed when (StopReason)_stopReason == StopReason.StoppedByPerson => "stopped",
         _ => null,

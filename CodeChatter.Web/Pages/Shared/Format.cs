@@ -1,6 +1,7 @@
 using System.Globalization;
 using CodeChatter.Web.Rendering;
 using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace CodeChatter.Web.Pages.Shared;
 
@@ -17,7 +18,23 @@ public static class Format
 
     public static string Milliseconds(long? ms) => ms is null ? "n/a" : ms.Value.ToString("N0", CultureInfo.InvariantCulture) + " ms";
 
+    /// <summary>A duration in seconds: "10 s", "2.5 s".</summary>
+    public static string Seconds(long ms) => (ms / 1000d).ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
     public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+
+    /// <summary>
+    /// A <c>&lt;time&gt;</c> showing the UTC instant, which js/local-time.js turns into the viewer's local time,
+    /// keeping the UTC instant as its tooltip; without script it stays in UTC.
+    /// </summary>
+    public static IHtmlContent TimeTag(DateTime utc)
+    {
+        var tag = new TagBuilder("time");
+        tag.Attributes["datetime"] = Iso(utc);
+        tag.Attributes["title"] = Time(utc);
+        tag.InnerHtml.Append(Time(utc));
+        return tag;
+    }
 
     public static string Iso(DateTime utc) => utc.ToString("O", CultureInfo.InvariantCulture);
 
