@@ -6,7 +6,7 @@ namespace CodeChatter.Core.Execution;
 /// Limits and sandbox settings, bound from the <c>Execution</c> configuration section and validated
 /// at start-up. The defaults are the safe ones from the design; tighten freely, loosen with care.
 /// </summary>
-public sealed class ExecutionOptions
+public sealed class ExecutionOptions : IValidatableObject
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Execution";
@@ -29,9 +29,19 @@ public sealed class ExecutionOptions
     [Range(1, 4096)]
     public int MaxProcesses { get; set; } = 64;
 
-    /// <summary>Bytes kept of each of stdout and stderr; reaching the cap stops the run.</summary>
+    /// <summary>
+    /// Bytes of each of stdout and stderr that pages and the API show; the rest, up to
+    /// <see cref="StoredOutputBytes"/>, is kept and offered as a download.
+    /// </summary>
     [Range(1024, 64 * MiB)]
     public int MaxOutputBytesPerStream { get; set; } = (int)(64 * KiB);
+
+    /// <summary>
+    /// Bytes kept of each of stdout and stderr; reaching this cap stops the run (<c>output_limit</c>).
+    /// At least <see cref="MaxOutputBytesPerStream"/>.
+    /// </summary>
+    [Range(1024, 256 * MiB)]
+    public int StoredOutputBytes { get; set; } = (int)MiB;
 
     /// <summary>Largest file a run may write (RLIMIT_FSIZE).</summary>
     [Range(KiB, 4 * GiB)]
@@ -94,4 +104,15 @@ public sealed class ExecutionOptions
 
     /// <summary>Configured languages by id (python, javascript, bash, c).</summary>
     public Dictionary<string, LanguageDefinition> Languages { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (StoredOutputBytes < MaxOutputBytesPerStream)
+        {
+            yield return new ValidationResult(
+                $"{nameof(StoredOutputBytes)} ({StoredOutputBytes}) must be at least {nameof(MaxOutputBytesPerStream)} ({MaxOutputBytesPerStream}).",
+                [nameof(StoredOutputBytes)]);
+        }
+    }
 }

@@ -1,12 +1,16 @@
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Data.Entities;
+using CodeChatter.Core.Execution;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Data.Reading;
 
 /// <summary>Reads conversations from <see cref="ChatDbContext"/>; a person's go through <see cref="OwnershipQueries"/>.</summary>
-public sealed class EfConversationQueries(ChatDbContext db) : IConversationQueries
+public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOptions> options) : IConversationQueries
 {
+    private readonly int _shownOutputBytes = options.Value.MaxOutputBytesPerStream;
+
     /// <inheritdoc />
     public Task<ConversationView?> FindOwnedAsync(string userId, long conversationId, CancellationToken cancellationToken = default) =>
         FindAsync(db.Conversations.OwnedBy(userId), conversationId, cancellationToken);
@@ -69,7 +73,7 @@ public sealed class EfConversationQueries(ChatDbContext db) : IConversationQueri
             conversation.DefaultLanguage, conversation.CreatedAt, conversation.UpdatedAt, snippets.Select(MessageOf).ToList());
     }
 
-    private static MessageView MessageOf(Snippet s) => new(
+    private MessageView MessageOf(Snippet s) => new(
         s.Id, s.ConversationId, s.Sequence, s.Kind, s.Language, s.Code, s.Stdin, s.CreatedAt,
-        MessageView.RepliesOf(s.Executions.Select(e => RunViews.From(e, s.ConversationId, s.Language))));
+        MessageView.RepliesOf(s.Executions.Select(e => RunViews.From(e, s.ConversationId, s.Language, _shownOutputBytes))));
 }

@@ -1,13 +1,17 @@
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Data.Entities;
+using CodeChatter.Core.Execution;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Data.Reading;
 
 /// <summary>Reads runs from <see cref="ChatDbContext"/>; a person's go through <see cref="OwnershipQueries"/>.</summary>
-public sealed class EfRunQueries(ChatDbContext db) : IRunQueries
+public sealed class EfRunQueries(ChatDbContext db, IOptions<ExecutionOptions> options) : IRunQueries
 {
+    private readonly int _shownOutputBytes = options.Value.MaxOutputBytesPerStream;
+
     private const int CodeExcerptLength = 200;
 
     /// <inheritdoc />
@@ -23,8 +27,19 @@ public sealed class EfRunQueries(ChatDbContext db) : IRunQueries
             .Select(e => new { Execution = e, e.Snippet!.ConversationId, e.Snippet.Language })
             .ToDictionaryAsync(f => f.Execution.Id, cancellationToken);
         return executionIds.Where(found.ContainsKey)
-            .Select(id => RunViews.From(found[id].Execution, found[id].ConversationId, found[id].Language))
+            .Select(id => RunViews.From(found[id].Execution, found[id].ConversationId, found[id].Language, _shownOutputBytes))
             .ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> FindWholeOutputAsync(
+        string userId, long conversationId, long executionId, OutputStream stream, CancellationToken cancellationToken = default)
+    {
+        var run = db.Executions.OwnedBy(userId).AsNoTracking()
+            .Where(e => e.Id == executionId && e.Snippet!.ConversationId == conversationId);
+        return stream == OutputStream.Stdout
+            ? await run.Select(e => e.Stdout).SingleOrDefaultAsync(cancellationToken)
+            : await run.Select(e => e.Stderr).SingleOrDefaultAsync(cancellationToken);
     }
 
     /// <inheritdoc />

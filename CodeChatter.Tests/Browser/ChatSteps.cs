@@ -81,5 +81,5 @@ internal static class ChatSteps
     public static ILocator LatestReply(IPage page) => page.Locator("#chat > li.message-code:last-child > article.reply");
 
     public static Task ExpectStatusAsync(ILocator reply, string status, float timeout = 15_000) =>
-        Expect(reply.Locator(".bubble-meta .status")).ToHaveTextAsync(status, new() { Timeout = timeout });
+        Expect(reply.Locator(".bubble-meta .status")).ToHaveAttributeAsync("data-status", status, new() { Timeout = timeout });
 }

@@ -44,7 +44,7 @@ public class RestartTests
 
             var page = await client.GetAsync($"/Conversations/{conversationId}");
             var cutOff = page.Single($"#execution-{cutOffRunId}");
-            Assert.Equal("internal_error", cutOff.QuerySelector(".status")!.TextContent);
+            Assert.Equal("internal_error", cutOff.QuerySelector(".status")!.GetAttribute("data-status"));
             Assert.Equal("interrupted", cutOff.QuerySelector(".run-detail")!.TextContent);
             Assert.Equal(["kept\n"], page.All("#chat pre[data-stream=stdout]").Take(1).Select(p => p.TextContent));
 
@@ -99,7 +99,7 @@ public class RestartTests
                 var page = await client.GetAsync($"/Conversations/{conversationId}");
 
                 var run = page.Single($"#execution-{executionId}");
-                Assert.Equal("internal_error", run.QuerySelector(".status")!.TextContent);
+                Assert.Equal("internal_error", run.QuerySelector(".status")!.GetAttribute("data-status"));
                 Assert.Equal("interrupted", run.QuerySelector(".run-detail")!.TextContent);
                 Assert.Equal("printed before the crash\n", run.QuerySelector("pre[data-stream=stdout]")?.TextContent);
             }

@@ -41,6 +41,8 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Runs a snippet in a new conversation or at the end of one of yours.");
         api.MapGet("/runs/{id:long}", GetRunAsync).WithSummary("One of your runs.");
+        api.MapGet("/runs/{id:long}/output/{stream}", GetWholeOutputAsync)
+            .WithSummary("Everything stored of a run's stdout or stderr, as text (the run object shows its start; stdoutMoreStored says when there is more).");
         api.MapGet("/conversations", ListConversationsAsync).WithSummary("Your conversations, most recently active first.");
         api.MapGet("/conversations/{id:long}", GetConversationAsync).WithSummary("One of your conversations with every message and run.");
         api.MapPost("/conversations/{id:long}/rerun", RerunConversationAsync)
@@ -109,6 +111,18 @@ public static class ApiEndpoints
         await runs.FindAsync(context.User.UserId(), id, cancellationToken) is { } run
             ? TypedResults.Ok(run)
             : NotFound($"You have no run {id}.");
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetWholeOutputAsync(
+        long id, string stream, HttpContext context, IRunQueries runs, CancellationToken cancellationToken)
+    {
+        OutputStream? which = stream switch { "stdout" => OutputStream.Stdout, "stderr" => OutputStream.Stderr, _ => null };
+        var userId = context.User.UserId();
+        if (which is null || await runs.FindAsync(userId, id, cancellationToken) is not { } run) return NotFound($"You have no run {id} with output '{stream}'.");
+        var text = await runs.FindWholeOutputAsync(userId, run.ConversationId, id, which.Value, cancellationToken);
+        return text is null
+            ? NotFound($"You have no run {id}.")
+            : TypedResults.File(System.Text.Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8", $"run-{id}-{stream}.txt");
+    }
 
     private static async Task<Ok<List<ConversationListItem>>> ListConversationsAsync(
         HttpContext context, IConversationQueries conversations, CancellationToken cancellationToken) =>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
+using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Web.CommandLine;
 
@@ -50,7 +51,8 @@ internal static class ExecVerb
         var result = await executor.ExecuteAsync(new ExecutionRequest(language, code) { Stdin = stdin });
         await using var stdout = Console.OpenStandardOutput();
         // The API's run object; the ids are 0 because the verb stores nothing.
-        var run = RunView.FromResult(0, 0, 0, language, ExecutionTrigger.Submit, result);
+        var shown = services.GetRequiredService<IOptions<ExecutionOptions>>().Value.MaxOutputBytesPerStream;
+        var run = RunView.FromResult(0, 0, 0, language, ExecutionTrigger.Submit, result).ShownUpTo(shown);
         await JsonSerializer.SerializeAsync(stdout, run, Json);
         await stdout.WriteAsync("\n"u8.ToArray());
         return 0;

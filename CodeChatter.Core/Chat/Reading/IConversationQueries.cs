@@ -36,6 +36,13 @@ public interface IRunQueries
     /// <summary>Those of the runs that are that person's, in the order asked.</summary>
     Task<IReadOnlyList<RunView>> FindManyAsync(string userId, IReadOnlyList<long> executionIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Everything stored of one stream of a run of that person's in that conversation (the views show only the
+    /// first <c>Execution:MaxOutputBytesPerStream</c> bytes); null when not theirs.
+    /// </summary>
+    Task<string?> FindWholeOutputAsync(
+        string userId, long conversationId, long executionId, Execution.OutputStream stream, CancellationToken cancellationToken = default);
+
     /// <summary>Whether that person owns the run and it belongs to that conversation.</summary>
     Task<bool> IsOwnedAsync(string userId, long conversationId, long executionId, CancellationToken cancellationToken = default);
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Serialization;
 using CodeChatter.Core.Execution;
 
@@ -16,8 +17,8 @@ namespace CodeChatter.Core.Chat.Reading;
 /// <param name="Signal">The signal that ended it, or null.</param>
 /// <param name="Stdout">Standard output (so far, while in flight).</param>
 /// <param name="Stderr">Standard error (so far, while in flight).</param>
-/// <param name="StdoutTruncated">Whether stdout reached its cap.</param>
-/// <param name="StderrTruncated">Whether stderr reached its cap.</param>
+/// <param name="StdoutTruncated">Whether stdout reached the cap of what is stored (the run was stopped there).</param>
+/// <param name="StderrTruncated">Whether stderr reached the cap of what is stored (the run was stopped there).</param>
 /// <param name="WallTimeMs">Wall-clock time of the program.</param>
 /// <param name="CpuTimeMs">CPU time, where the machine can account for it.</param>
 /// <param name="PeakMemoryBytes">Peak memory, where the machine can account for it.</param>
@@ -43,6 +44,42 @@ public sealed record RunView(
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Changed { get; init; }
+
+    /// <summary>
+    /// Whether more of stdout is stored than <see cref="Stdout"/> shows: pages and the API show the first
+    /// <c>Execution:MaxOutputBytesPerStream</c> bytes, and the whole is a download.
+    /// </summary>
+    public bool StdoutMoreStored { get; init; }
+
+    /// <summary>Whether more of stderr is stored than <see cref="Stderr"/> shows (see <see cref="StdoutMoreStored"/>).</summary>
+    public bool StderrMoreStored { get; init; }
+
+    /// <summary>
+    /// This run showing at most <paramref name="maxBytes"/> UTF-8 bytes of each stream (never half a character),
+    /// with <see cref="StdoutMoreStored"/> and <see cref="StderrMoreStored"/> saying where something was left out.
+    /// </summary>
+    public RunView ShownUpTo(int maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        var (stdout, stdoutCut) = Prefix(Stdout, maxBytes);
+        var (stderr, stderrCut) = Prefix(Stderr, maxBytes);
+        if (!stdoutCut && !stderrCut) return this;
+        return this with
+        {
+            Stdout = stdout, Stderr = stderr,
+            StdoutMoreStored = StdoutMoreStored || stdoutCut, StderrMoreStored = StderrMoreStored || stderrCut,
+        };
+    }
+
+    private static (string Text, bool Cut) Prefix(string text, int maxBytes)
+    {
+        // Every char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2): short text needs no counting.
+        if (text.Length <= maxBytes / 3 || Encoding.UTF8.GetByteCount(text) <= maxBytes) return (text, false);
+        var buffer = new byte[maxBytes];
+        // Stops before a character that would not fit whole, a surrogate pair included.
+        System.Text.Unicode.Utf8.FromUtf16(text, buffer, out var charsRead, out _, replaceInvalidSequences: true, isFinalBlock: false);
+        return (text[..charsRead], true);
+    }
 
     /// <summary>
     /// A result the way its row reads once stored: for a run the database could not take, and for the

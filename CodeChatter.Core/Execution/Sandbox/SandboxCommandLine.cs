@@ -4,7 +4,7 @@ namespace CodeChatter.Core.Execution.Sandbox;
 
 /// <summary>The limits one run gets after a request's tighter values are applied.</summary>
 internal sealed record EffectiveLimits(
-    int WallTimeMs, int CpuTimeMs, long MemoryBytes, int MaxProcesses, int MaxOutputBytesPerStream,
+    int WallTimeMs, int CpuTimeMs, long MemoryBytes, int MaxProcesses, int StoredOutputBytesPerStream,
     long MaxFileSizeBytes, long ScratchSpaceBytes, int MaxOpenFiles)
 {
     public static EffectiveLimits From(ExecutionOptions options, ExecutionLimits? requested) => new(
@@ -12,7 +12,7 @@ internal sealed record EffectiveLimits(
         Math.Min(options.CpuTimeLimitMs, requested?.CpuTimeMs ?? int.MaxValue),
         Math.Min(options.MemoryLimitBytes, requested?.MemoryBytes ?? long.MaxValue),
         Math.Min(options.MaxProcesses, requested?.MaxProcesses ?? int.MaxValue),
-        Math.Min(options.MaxOutputBytesPerStream, requested?.MaxOutputBytesPerStream ?? int.MaxValue),
+        Math.Min(options.StoredOutputBytes, requested?.MaxOutputBytesPerStream ?? int.MaxValue),
         options.MaxFileSizeBytes,
         options.ScratchSpaceBytes,
         options.MaxOpenFiles);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using CliWrap;
 
 namespace CodeChatter.Core.Execution.Sandbox;
@@ -70,8 +71,8 @@ internal sealed class SandboxProcess : IDisposable
 
     private async Task LaunchAsync(SandboxLauncher launcher, IReadOnlyList<string> arguments)
     {
-        _stdout = new BoundedOutputCapture(OutputStream.Stdout, () => _limits.MaxOutputBytesPerStream, () => Stop(StopReason.OutputCap));
-        _stderr = new BoundedOutputCapture(OutputStream.Stderr, () => _limits.MaxOutputBytesPerStream, () => Stop(StopReason.OutputCap));
+        _stdout = new BoundedOutputCapture(OutputStream.Stdout, () => _limits.StoredOutputBytesPerStream, () => Stop(StopReason.OutputCap));
+        _stderr = new BoundedOutputCapture(OutputStream.Stderr, () => _limits.StoredOutputBytesPerStream, () => Stop(StopReason.OutputCap));
         var command = Cli.Wrap(arguments[0])
             .WithArguments(arguments.Skip(1))
             .WithWorkingDirectory(_hostDirectory)
@@ -210,14 +211,24 @@ internal sealed class SandboxProcess : IDisposable
         return exitCode == 0 ? RunStatus.Succeeded : RunStatus.Failed;
     }
 
+    // Short and in people's units: the API and the command line show it as stored (pages word it themselves).
     private string? DetailFor(RunStatus status) => status switch
     {
-        RunStatus.TimedOut when (StopReason)_stopReason == StopReason.WallTime => $"stopped after the wall-clock limit of {_limits.WallTimeMs} ms",
-        RunStatus.TimedOut => $"stopped after the CPU-time limit of {_limits.CpuTimeMs} ms",
-        RunStatus.OutputLimit => $"output passed the limit of {_limits.MaxOutputBytesPerStream} bytes per stream",
-        RunStatus.MemoryLimit => $"memory passed the limit of {_limits.MemoryBytes} bytes",
+        RunStatus.TimedOut when (StopReason)_stopReason == StopReason.WallTime => $"stopped at the wall-clock limit ({Seconds(_limits.WallTimeMs)})",
+        RunStatus.TimedOut => $"stopped at the CPU-time limit ({Seconds(_limits.CpuTimeMs)})",
+        RunStatus.OutputLimit => $"stopped at the output limit ({Size(_limits.StoredOutputBytesPerStream)} per stream)",
+        RunStatus.MemoryLimit => $"stopped at the memory limit ({Size(_limits.MemoryBytes)})",
         RunStatus.Killed when (StopReason)_stopReason == StopReason.StoppedByPerson => "stopped",
         _ => null,
+    };
+
+    private static string Seconds(int ms) => (ms / 1000d).ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => (bytes / 1024d).ToString("0.#", CultureInfo.InvariantCulture) + " KiB",
+        _ => (bytes / (1024d * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MiB",
     };
 
     private async Task WatchWallTimeAsync()

@@ -12,7 +12,8 @@ namespace CodeChatter.Web.Pages.Conversations;
 
 /// <summary>
 /// One run's live output as server-sent events (<c>GET .../Events</c>), its reply as the server draws it
-/// (<c>GET .../Reply</c>) and its Stop button (<c>POST .../Stop</c>). All find the run through
+/// (<c>GET .../Reply</c>), its whole output as a download (<c>GET .../Output?stream=stdout</c>) and its Stop
+/// button (<c>POST .../Stop</c>). All find the run through
 /// <see cref="IRunQueries"/>, which only finds a person's own: someone else's is a 404.
 /// </summary>
 /// <remarks>
@@ -66,6 +67,19 @@ public class ExecutionModel(
         var message = await conversations.FindMessageAsync(userId, run.SnippetId, HttpContext.RequestAborted);
         var reply = message?.Replies.FirstOrDefault(r => r.Run.Id == executionId);
         return reply is null ? NotFound() : Partial("_Messages", MessageList.Reply(reply));
+    }
+
+    /// <summary>
+    /// Everything stored of one stream (the page shows only its start) as a text file; someone else's run is a 404.
+    /// The bytes are the stored UTF-8 text, served as an attachment so a browser never renders it.
+    /// </summary>
+    public async Task<IActionResult> OnGetOutputAsync(long id, long executionId, string? stream)
+    {
+        OutputStream? which = stream switch { "stdout" => OutputStream.Stdout, "stderr" => OutputStream.Stderr, _ => null };
+        if (which is null) return NotFound();
+        var text = await runs.FindWholeOutputAsync(User.UserId(), id, executionId, which.Value, HttpContext.RequestAborted);
+        if (text is null) return NotFound();
+        return File(System.Text.Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8", $"run-{executionId}-{stream}.txt");
     }
 
     public async Task<IActionResult> OnPostStopAsync(long id, long executionId)

@@ -1,4 +1,7 @@
 using System.Globalization;
+using CodeChatter.Web.Rendering;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace CodeChatter.Web.Pages.Shared;
 
@@ -15,7 +18,23 @@ public static class Format
 
     public static string Milliseconds(long? ms) => ms is null ? "n/a" : ms.Value.ToString("N0", CultureInfo.InvariantCulture) + " ms";
 
+    /// <summary>A duration in seconds: "10 s", "2.5 s".</summary>
+    public static string Seconds(long ms) => (ms / 1000d).ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
     public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+
+    /// <summary>
+    /// A <c>&lt;time&gt;</c> showing the UTC instant, which js/local-time.js turns into the viewer's local time,
+    /// keeping the UTC instant as its tooltip; without script it stays in UTC.
+    /// </summary>
+    public static IHtmlContent TimeTag(DateTime utc)
+    {
+        var tag = new TagBuilder("time");
+        tag.Attributes["datetime"] = Iso(utc);
+        tag.Attributes["title"] = Time(utc);
+        tag.InnerHtml.Append(Time(utc));
+        return tag;
+    }
 
     public static string Iso(DateTime utc) => utc.ToString("O", CultureInfo.InvariantCulture);
 
@@ -24,4 +43,7 @@ public static class Format
     /// show the character itself (a parser reads it as U+FFFD). The API and the event stream keep the exact text.
     /// </summary>
     public static string Output(string text) => text.Replace('\0', '\u2400');
+
+    /// <summary>A run's output for a page with its ANSI colours as coloured text (see <see cref="AnsiOutput"/>).</summary>
+    public static IHtmlContent ColouredOutput(string text) => new AnsiOutput(Output(text));
 }

@@ -454,8 +454,16 @@
       const atBottom = isAtBottom();
       const keepInView = isBottomVisible(reply);
       pre.closest('section').hidden = false;
+      // The page shows the start of a long output (data-shown-chars); the finished reply offers the whole.
+      const shown = Number(pre.dataset.shownLength || 0);
+      const room = Number(pre.dataset.shownChars || Infinity) - shown;
+      if (room <= 0) return;
+      const text = chunk.text.slice(0, room).replaceAll('\0', '\u2400');
+      pre.dataset.shownLength = String(shown + text.length);
       // A NUL shows as the ␀ symbol, as on the server-rendered page; the stream itself carries the exact text.
-      pre.append(chunk.text.replaceAll('\0', '\u2400'));
+      // Colours go through ansi.js, the same rules as the server's AnsiOutput.
+      if (window.CodeChatterAnsi) window.CodeChatterAnsi.append(pre, text);
+      else pre.append(text);
       pre.scrollTop = pre.scrollHeight;
       if (atBottom) scrollToNewest();
       else if (keepInView) reply.scrollIntoView({ block: 'nearest' });
@@ -464,6 +472,8 @@
       for (const pre of Object.values(outputs)) {
         pre.textContent = '';
         pre.closest('section').hidden = true;
+        delete pre.dataset.shownLength;
+        if (window.CodeChatterAnsi) window.CodeChatterAnsi.reset(pre);
       }
     });
     source.addEventListener('end', event => {

@@ -18,7 +18,7 @@ public class ChatTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
 
         Assert.Equal(HttpStatusCode.OK, page.Status);
         var reply = page.Single("article.reply");
-        Assert.Equal("succeeded", reply.QuerySelector(".status")!.TextContent);
+        Assert.Equal("succeeded", reply.QuerySelector(".status")!.GetAttribute("data-status"));
         Assert.Equal("<b>hi</b>\n", reply.QuerySelector("pre[data-stream=stdout]")!.TextContent);
         Assert.Null(reply.QuerySelector("pre[data-stream=stdout] b"));
         Assert.Equal("print(\"<b>hi</b>\")", page.Single("pre.code code[data-language=python]").TextContent);
@@ -33,7 +33,7 @@ public class ChatTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
         var page = await client.SendAsync(first.ConversationId, "print('out')\nraise ValueError('boom')");
 
         var reply = page.All("article.reply")[^1];
-        Assert.Equal("failed", reply.QuerySelector(".status")!.TextContent);
+        Assert.Equal("failed", reply.QuerySelector(".status")!.GetAttribute("data-status"));
         Assert.Equal("out\n", reply.QuerySelector("pre[data-stream=stdout]")!.TextContent);
         Assert.Contains("Traceback (most recent call last)", reply.QuerySelector("pre[data-stream=stderr]")!.TextContent);
         Assert.Contains("ValueError: boom", reply.QuerySelector("pre[data-stream=stderr]")!.TextContent);
@@ -60,7 +60,7 @@ public class ChatTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
         var page = await client.SendAsync(first.ConversationId, "print('started', flush=True)\nwhile True: pass");
 
         var reply = page.All("article.reply")[^1];
-        Assert.Equal("timed_out", reply.QuerySelector(".status")!.TextContent);
+        Assert.Equal("timed_out", reply.QuerySelector(".status")!.GetAttribute("data-status"));
         Assert.Equal("started\n", reply.QuerySelector("pre[data-stream=stdout]")!.TextContent);
         Assert.NotNull(reply.QuerySelector(".partial-output"));
     }
@@ -115,7 +115,7 @@ public class ChatTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
 
         var reply = page.All("article.reply")[^1];
         Assert.Equal("", reply.QuerySelector("pre[data-stream=stderr]")?.TextContent ?? "");
-        Assert.Equal("succeeded", reply.QuerySelector(".status")!.TextContent);
+        Assert.Equal("succeeded", reply.QuerySelector(".status")!.GetAttribute("data-status"));
         Assert.Equal("inside\ntyped\nlines\n", reply.QuerySelector("pre[data-stream=stdout]")!.TextContent);
         var snippet = await client.WithDbAsync(db => db.Snippets.SingleAsync(s => s.ConversationId == first.ConversationId && s.Sequence == 2));
         Assert.Equal("if true; then\n  echo inside\nfi\ncat | head -5\n", snippet.Code);
