@@ -83,9 +83,12 @@ internal static class SandboxCommandLine
     private const string FilterDescriptor = "3";
     private const string SnippetDescriptor = "4";
 
-    /// <summary>The host's /proc files masked in every box: they list other runs' keys, uids and timers.</summary>
+    /// <summary>
+    /// The host's /proc files masked in every box (they list other runs' keys, uids and timers): those
+    /// this kernel has, looked up once, not on every box start.
+    /// </summary>
     private static readonly string[] MaskedProcFiles =
-        ["/proc/keys", "/proc/key-users", "/proc/timer_list", "/proc/sched_debug"];
+        new[] { "/proc/keys", "/proc/key-users", "/proc/timer_list", "/proc/sched_debug" }.Where(File.Exists).ToArray();
 
     /// <summary>What a box's first link needs from the host: its cgroups, its filter, its snippet.</summary>
     /// <param name="CgroupProcsFiles">The <c>cgroup.procs</c> files the box's first process writes itself into.</param>
@@ -150,7 +153,7 @@ internal static class SandboxCommandLine
             arguments.AddRange(["--ro-bind-try", file, file]);
         }
         arguments.AddRange(["--proc", "/proc"]);
-        foreach (var file in MaskedProcFiles.Where(File.Exists)) arguments.AddRange(["--ro-bind", "/dev/null", file]);
+        foreach (var file in MaskedProcFiles) arguments.AddRange(["--ro-bind", "/dev/null", file]);
         arguments.AddRange([
             "--dev", "/dev",
             // bubblewrap's / and /dev are unsized writable tmpfs: only these sized ones stay writable.
