@@ -89,6 +89,18 @@ public sealed class ExecutionOptions : IValidatableObject
     [Range(1000, 2_000_000_000)]
     public int SandboxUidBase { get; set; } = 61_000;
 
+    /// <summary>A conversation's session ends after this many minutes without a message.</summary>
+    [Range(1, 24 * 60)]
+    public int SessionIdleMinutes { get; set; } = 15;
+
+    /// <summary>Live sessions one person may have at once; their oldest idle one is ended to make room.</summary>
+    [Range(1, 100)]
+    public int MaxSessionsPerUser { get; set; } = 3;
+
+    /// <summary>Live sessions on this machine at once. Defaults to four per core.</summary>
+    [Range(1, 10_000)]
+    public int MaxSessions { get; set; } = 4 * Environment.ProcessorCount;
+
     /// <summary>Path of the bubblewrap binary.</summary>
     [Required]
     public string BubblewrapPath { get; set; } = "/usr/bin/bwrap";

@@ -8,6 +8,12 @@ public sealed record ExecutionRequest(string Language, string Code)
     /// <summary>Text fed to the program's standard input. Empty by default.</summary>
     public string Stdin { get; init; } = "";
 
+    /// <summary>
+    /// Input the person types while the run is in flight, read after <see cref="Stdin"/>; null for a run
+    /// nobody can type into (the API, a page without JavaScript), whose input ends after <see cref="Stdin"/>.
+    /// </summary>
+    public RunInput? Input { get; init; }
+
     /// <summary>Limits tighter than the instance defaults; a looser value is ignored.</summary>
     public ExecutionLimits? Limits { get; init; }
 }

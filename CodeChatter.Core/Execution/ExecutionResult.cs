@@ -45,6 +45,12 @@ public sealed record ExecutionResult
     /// </summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Where the run ran in its conversation's session; null for a fresh-sandbox run.</summary>
+    public Sessions.SessionRunInfo? Session { get; init; }
+
+    /// <summary>What the person typed while the run was in flight (interactive input); empty when nothing.</summary>
+    public string TypedInput { get; init; } = "";
+
     /// <summary>When the program was started (or the request refused).</summary>
     public DateTimeOffset StartedAt { get; init; }
 

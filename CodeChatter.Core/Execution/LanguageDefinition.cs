@@ -29,6 +29,12 @@ public sealed class LanguageDefinition
     public string Prestart { get; set; } = "";
 
     /// <summary>
+    /// The session driver that keeps this language's state between a conversation's messages:
+    /// <c>python</c>, <c>javascript</c> or <c>bash</c>; empty when the language always runs fresh (C).
+    /// </summary>
+    public string Session { get; set; } = "";
+
+    /// <summary>
     /// Whether a per-process address-space limit may be applied when no memory cgroup is available.
     /// False for runtimes that reserve large virtual ranges up front (Node's V8).
     /// </summary>
