@@ -120,7 +120,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             }
             try
             {
-                return await sandbox.RunAsync(input, limits, Level, output, endNonce, _time, cancellationToken);
+                return await sandbox.RunAsync(input, request.Input, limits, Level, output, endNonce, _time, cancellationToken);
             }
             finally
             {
