@@ -22,6 +22,9 @@ public sealed class FakeSessionRunner : ISessionRunner
     /// <summary>The requests it ran, in order.</summary>
     public ConcurrentQueue<ExecutionRequest> Requests { get; } = new();
 
+    /// <summary>Answers a message that would start a session as the engine does at its session cap: rejected, with a Retry-After.</summary>
+    public bool RefuseNewSessions { get; set; }
+
     public bool Supports(string languageId) => languageId is "python" or "javascript" or "bash";
 
     public async Task<ExecutionResult> ExecuteAsync(
@@ -31,6 +34,11 @@ public sealed class FakeSessionRunner : ISessionRunner
         Calls.Enqueue($"execute {key.LanguageId} {key.ConversationId}");
         Requests.Enqueue(request);
         var started = _clock.GetUtcNow();
+        if (RefuseNewSessions && !_live.ContainsKey(key))
+        {
+            return ExecutionResult.Rejected("Too many live sessions on this server; try again shortly.", SandboxLevel.Bubblewrap, started)
+                with { RetryAfter = TimeSpan.FromSeconds(30) };
+        }
         SessionEvent happened;
         if (_live.TryGetValue(key, out var session))
         {
