@@ -13,7 +13,7 @@ namespace CodeChatter.Tests.Core.Execution.Sessions;
 /// </summary>
 public sealed class SessionHarness : IDisposable
 {
-    private readonly ConcurrentDictionary<long, int> _generations = new();
+    private readonly ConcurrentDictionary<(string User, long Conversation), int> _generations = new();
 
     public SessionHarness(SandboxFixture sandbox, TimeProvider? time = null, Action<ExecutionOptions>? configure = null)
     {
@@ -33,14 +33,14 @@ public sealed class SessionHarness : IDisposable
     public SessionRunner Runner { get; }
 
     /// <summary>How many times a conversation's generation was asked for (sessions started for it).</summary>
-    public int GenerationsOf(long conversationId) => _generations.GetValueOrDefault(conversationId);
+    public int GenerationsOf(long conversationId, string userId = "ada") => _generations.GetValueOrDefault((userId, conversationId));
 
     public Task<ExecutionResult> RunAsync(
         SessionKey key, string code, string stdin = "", RunInput? input = null, ExecutionLimits? limits = null,
         Action<OutputChunk>? output = null, CancellationToken cancellationToken = default) =>
         Runner.ExecuteAsync(
             key, new ExecutionRequest(key.LanguageId, code) { Stdin = stdin, Input = input, Limits = limits },
-            _ => Task.FromResult(_generations.AddOrUpdate(key.ConversationId, 1, (_, generation) => generation + 1)),
+            _ => Task.FromResult(_generations.AddOrUpdate((key.UserId, key.ConversationId), 1, (_, generation) => generation + 1)),
             output, cancellationToken);
 
     public void Dispose() => Runner.Dispose();
