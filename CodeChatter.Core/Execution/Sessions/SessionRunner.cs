@@ -102,6 +102,13 @@ public sealed class SessionRunner : ISessionRunner, IDisposable
             {
                 // Ended (idle, restart, an exit or a kill) while this message waited: it starts the next one.
                 if (session.IsEnded) continue;
+                if (session.Box is { IsAlive: false } gone)
+                {
+                    // Its interpreter died between messages (a background thread ended it): start the next one.
+                    _registry.Remove(session);
+                    gone.Dispose();
+                    continue;
+                }
                 return await RunInSessionAsync(session, language.Definition, request, code, stdin, limits, newGeneration, output, cancellationToken);
             }
             finally

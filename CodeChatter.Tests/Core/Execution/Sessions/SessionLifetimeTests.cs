@@ -178,3 +178,33 @@ public sealed class SessionLifetimeTests(SandboxFixture sandbox)
         Assert.Equal(RunStatus.Rejected, afterwards.Status);
     }
 }
+
+/// <summary>Without bubblewrap (a development machine) the runner offers no sessions; callers run messages fresh.</summary>
+public sealed class SessionRunnerWithoutBubblewrapTests
+{
+    [Fact]
+    public async Task Without_bubblewrap_no_language_has_sessions_and_messages_are_rejected()
+    {
+        // Arrange
+        var options = SandboxFixture.LoadWebOptions();
+        options.PrestartedSandboxesPerLanguage = 0;
+        options.RunDirectory = Path.Combine(Path.GetTempPath(), $"codechatter-test-runs-{Guid.NewGuid():N}");
+        var wrapped = new Microsoft.Extensions.Options.OptionsWrapper<ExecutionOptions>(options);
+        var languages = new LanguageCatalog(wrapped);
+        var environment = CodeChatter.Core.Execution.Sandbox.SandboxEnvironment.DetectWithoutBubblewrap();
+        using var executor = new SandboxedExecutor(wrapped, languages, environment, Microsoft.Extensions.Logging.Abstractions.NullLogger<SandboxedExecutor>.Instance);
+        using var runner = new SessionRunner(executor, environment, languages, wrapped, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionRunner>.Instance);
+
+        // Act
+        var result = await runner.ExecuteAsync(
+            new SessionKey("ada", 1, "python"), new ExecutionRequest("python", "print(1)"), _ => Task.FromResult(1));
+
+        // Assert
+        Assert.False(runner.Supports("python"));
+        Assert.Equal(RunStatus.Rejected, result.Status);
+        Assert.Equal(SandboxLevel.Unsandboxed, result.SandboxLevel);
+        Assert.Empty(runner.List());
+        Directory.Delete(options.RunDirectory, recursive: true);
+    }
+}
