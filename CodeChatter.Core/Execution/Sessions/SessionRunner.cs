@@ -10,6 +10,12 @@ namespace CodeChatter.Core.Execution.Sessions;
 /// and owns their lifetimes. Sessions need bubblewrap: without it (a development machine) this runner
 /// supports no language and callers run messages in fresh boxes instead.
 /// </summary>
+/// <remarks>
+/// A request's tighter wall, CPU and output limits apply to its message; memory and processes are the
+/// session's (the instance's limits, set when the session started), so tighter values of those are not
+/// applied. Python's <c>exit()</c>/<c>sys.exit()</c> ends only the message (as in Jupyter); Node's
+/// <c>process.exit</c> and Bash's <c>exit</c> end the session.
+/// </remarks>
 public sealed class SessionRunner : ISessionRunner, IDisposable
 {
     private static readonly UTF8Encoding Utf8 = new(false);
