@@ -31,6 +31,7 @@ public sealed class SessionRunner : ISessionRunner, IDisposable
     private readonly SessionRegistry _registry;
     private readonly ITimer _idleCheck;
     private int _disposed;
+    private int _pendingShutDowns;
 
     /// <summary>Creates the runner over the executor whose launcher, uid slots, run folder and seccomp filter its boxes share.</summary>
     /// <param name="executor">The executor that starts the boxes.</param>
@@ -230,7 +231,24 @@ public sealed class SessionRunner : ISessionRunner, IDisposable
     }
 
     // The box of a removed session; a message running in it reports that its session was ended.
-    private Task ShutDownAsync(LiveSession session, SessionEndReason reason) => Task.Run(() => ShutDown(session, reason));
+    private Task ShutDownAsync(LiveSession session, SessionEndReason reason)
+    {
+        Interlocked.Increment(ref _pendingShutDowns);
+        return Task.Run(() =>
+        {
+            try
+            {
+                ShutDown(session, reason);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingShutDowns);
+            }
+        });
+    }
+
+    /// <summary>Whether every session ended so far has been shut down (nothing of it is left on the host).</summary>
+    internal bool IsShutDownComplete => Volatile.Read(ref _pendingShutDowns) == 0;
 
     private void ShutDown(LiveSession session, SessionEndReason reason)
     {

@@ -27,7 +27,7 @@ public sealed class SessionLifetimeTests(SandboxFixture sandbox)
         // Assert
         Assert.Equal(1, liveBefore);
         Assert.Equal(0, liveAfter);
-        Assert.True(SpinWait.SpinUntil(() => sandbox.TasksInRunCgroupsExceptWaiting().Count == 0, TimeSpan.FromSeconds(10)), "the idle session's box was not ended");
+        Assert.True(SpinWait.SpinUntil(() => sessions.Runner.IsShutDownComplete, TimeSpan.FromSeconds(10)), "the idle session's box was not ended");
         sandbox.AssertNothingLeftBehind();
         var next = await sessions.RunAsync(key, "'x' in globals()");
         Assert.Equal("Out[1]: False\n", next.Stdout);
