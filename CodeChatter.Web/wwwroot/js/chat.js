@@ -28,7 +28,7 @@
     const rerunAll = document.getElementById('rerun-all');
     if (rerunAll) setUpRerunAll(rerunAll);
     setUpSessionPanel();
-    document.querySelectorAll('article.reply').forEach(followOrFinish);
+    document.querySelectorAll('article.reply').forEach(reply => followOrFinish(reply));
     const chat = document.getElementById('chat');
     if (chat) {
       setUpSideList();
@@ -269,7 +269,7 @@
     scrollToNewest();
     const reply = message.querySelector('article.reply');
     // A quick run may already have ended when its message is drawn.
-    if (reply) followOrFinish(reply);
+    if (reply) followOrFinish(reply, true);
   }
 
   function setUpMessage(message) {
@@ -278,10 +278,12 @@
     if (rerun) setUpRerun(rerun);
   }
 
-  // Resolves when the reply has ended and shows its stored result (at once for one already ended).
-  function followOrFinish(reply) {
+  // Resolves when the reply has ended and shows its stored result (at once for one already ended). A reply
+  // just drawn (justDrawn) that had already ended changed the session as well: the panel is drawn again.
+  function followOrFinish(reply, justDrawn) {
     if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) return follow(reply);
     addOutputTools(reply);
+    if (justDrawn) refreshSessionPanel();
     return Promise.resolve(reply);
   }
 
@@ -339,7 +341,7 @@
     if (hadFocus && !partOfAll) focusEditor();
     const reply = message.querySelector(`#execution-${started.executionId}`) || message.querySelector('article.reply');
     currentRun = { stopUrl: started.stopUrl, form: reply && reply.querySelector('form.stop-form') };
-    return reply ? followOrFinish(reply) : null;
+    return reply ? followOrFinish(reply, true) : null;
   }
 
   // The run a "Re-run all" is at, for its Stop.
@@ -433,14 +435,18 @@
   }
 
   let panelRefresh = null;
+  let panelAgain = false;
 
   async function refreshSessionPanel() {
-    // One refresh at a time; runs that end together share it.
-    if (panelRefresh) return panelRefresh;
+    // One refresh at a time; a run that ends during one gets another after it, so the last word is the newest.
+    if (panelRefresh) {
+      panelAgain = true;
+      return panelRefresh;
+    }
     panelRefresh = (async () => {
       const panel = document.getElementById('session-panel');
-      if (!panel || !panel.dataset.refreshUrl) return;
       try {
+        if (!panel || !panel.dataset.refreshUrl) return;
         const drawn = await fetchDrawn(panel.dataset.refreshUrl, 'section#session-panel');
         const current = document.getElementById('session-panel');
         if (!current) return;
@@ -456,6 +462,10 @@
         // The panel keeps what it said; a reload draws it again.
       } finally {
         panelRefresh = null;
+        if (panelAgain) {
+          panelAgain = false;
+          refreshSessionPanel();
+        }
       }
     })();
     return panelRefresh;
