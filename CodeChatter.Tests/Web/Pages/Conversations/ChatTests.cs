@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Tests.Web.Pages.Conversations;
 
-public class ChatTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
+public class ChatTests(RoomForSessionsAppFactory factory) : IClassFixture<RoomForSessionsAppFactory>
 {
     [Fact]
     public async Task I_see_what_my_code_printed_as_literal_text()

@@ -10,17 +10,8 @@ namespace CodeChatter.Tests.Web.Pages.Conversations;
 /// page's session panel with Restart, Re-run all and the mode switch, a reply's place in its session, and
 /// the input line of a run in flight.
 /// </summary>
-public class SessionPanelTests(SessionPanelTests.ManySessionsAppFactory factory) : IClassFixture<SessionPanelTests.ManySessionsAppFactory>
+public class SessionPanelTests(RoomForSessionsAppFactory factory) : IClassFixture<RoomForSessionsAppFactory>
 {
-    /// <summary>
-    /// The app with room for every test's sessions: each test is a new person whose sessions stay live (idle
-    /// for 15 minutes), and the machine-wide default (four per core) would refuse the later tests' first message.
-    /// </summary>
-    public sealed class ManySessionsAppFactory : ChatAppFactory
-    {
-        protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Execution:MaxSessions"] = "200" };
-    }
-
     [Fact]
     public async Task A_new_conversation_keeps_state_between_messages_and_the_panel_shows_its_live_session()
     {
