@@ -46,7 +46,13 @@ public static class ApiEndpoints
         api.MapGet("/conversations", ListConversationsAsync).WithSummary("Your conversations, most recently active first.");
         api.MapGet("/conversations/{id:long}", GetConversationAsync).WithSummary("One of your conversations with every message and run.");
         api.MapPost("/conversations/{id:long}/rerun", RerunConversationAsync)
-            .WithSummary("Re-runs every code snippet of one of your conversations, in order.");
+            .WithSummary("Re-runs every code snippet of one of your conversations, in order (in a session conversation, in a new session).");
+        api.MapPost("/conversations/{id:long}/session/restart", RestartSessionAsync)
+            .WithSummary("Ends the live sessions of one of your conversations: its next message starts from nothing.");
+        api.MapPut("/conversations/{id:long}/mode", SetModeAsync)
+            .Accepts<ModeRequest>("application/json")
+            .ProducesValidationProblem()
+            .WithSummary("Sets how one of your conversations runs its snippets: session or fresh (a change ends its live sessions).");
         api.MapGet("/languages", ListLanguages).WithSummary("The languages this instance can run.");
         return endpoints;
     }
@@ -83,6 +89,12 @@ public static class ApiEndpoints
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["body"] = ["Send a JSON object: {\"language\": \"python\", \"code\": \"print(1)\"}."] });
         }
+        ConversationMode? mode = null;
+        if (body.Mode is not null)
+        {
+            if (!ConversationModes.TryParse(body.Mode, out var parsed)) return ModeProblem(body.Mode);
+            mode = parsed;
+        }
 
         var problems = runService.Validate(SnippetKind.Code, body.Language, body.Code, body.Stdin);
         if (problems.Count > 0)
@@ -95,7 +107,7 @@ public static class ApiEndpoints
         var userId = request.HttpContext.User.UserId();
         var outcome = await runService.SubmitAsync(new NewMessage(
             userId, body.ConversationId, SnippetKind.Code, body.Language!, body.Code!, body.Stdin ?? "",
-            ExecutionTrigger.Api), cancellationToken);
+            ExecutionTrigger.Api) { Mode = mode }, cancellationToken);
         if (outcome is null) return ConversationNotFound(body.ConversationId);
 
         var result = outcome.Result!;
@@ -152,6 +164,36 @@ public static class ApiEndpoints
         }
         return TypedResults.Ok(results);
     }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RestartSessionAsync(
+        long id, HttpContext context, SessionService sessions, CancellationToken cancellationToken) =>
+        await sessions.RestartAsync(context.User.UserId(), id, cancellationToken) is null
+            ? ConversationNotFound(id)
+            : TypedResults.NoContent();
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetModeAsync(
+        long id, HttpRequest request, SessionService sessions, CancellationToken cancellationToken)
+    {
+        ModeRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<ModeRequest>(Json, cancellationToken);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["body"] = ["Send JSON with Content-Type: application/json: {\"mode\": \"session\"} or {\"mode\": \"fresh\"}."] },
+                detail: "The request body could not be read.");
+        }
+        if (!ConversationModes.TryParse(body?.Mode, out var mode)) return ModeProblem(body?.Mode);
+        return await sessions.SetModeAsync(request.HttpContext.User.UserId(), id, mode, cancellationToken)
+            ? TypedResults.NoContent()
+            : ConversationNotFound(id);
+    }
+
+    private static ValidationProblem ModeProblem(string? given) => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]> { ["mode"] = [$"'mode' must be \"session\" or \"fresh\"{(given is null ? "" : $", not \"{given}\"")}."] },
+        detail: "Unknown conversation mode.");
 
     private static Ok<List<LanguageResponse>> ListLanguages(LanguageCatalog languages) =>
         TypedResults.Ok(languages.Available

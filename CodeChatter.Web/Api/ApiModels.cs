@@ -8,26 +8,34 @@ namespace CodeChatter.Web.Api;
 /// <param name="Code">The snippet.</param>
 /// <param name="Stdin">Standard input; empty when left out.</param>
 /// <param name="ConversationId">A conversation of yours to append to; a new one is made when left out.</param>
-public sealed record RunRequest(string? Language, string? Code, string? Stdin, long? ConversationId);
+/// <param name="Mode">
+/// How a new conversation runs its snippets: <c>session</c> (the default: one live interpreter per language
+/// keeps names between messages) or <c>fresh</c> (a new sandbox per message). Ignored when appending.
+/// </param>
+public sealed record RunRequest(string? Language, string? Code, string? Stdin, long? ConversationId, string? Mode = null);
+
+/// <summary>The body of <c>PUT /api/conversations/{id}/mode</c>.</summary>
+/// <param name="Mode"><c>session</c> or <c>fresh</c>.</param>
+public sealed record ModeRequest(string? Mode);
 
 /// <summary>A conversation in the list.</summary>
-public sealed record ConversationListItem(long Id, string Title, string DefaultLanguage, DateTime CreatedAt, DateTime UpdatedAt)
+public sealed record ConversationListItem(long Id, string Title, string DefaultLanguage, ConversationMode Mode, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static ConversationListItem From(ConversationSummary c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return new(c.Id, c.Title, c.DefaultLanguage, c.CreatedAt, c.UpdatedAt);
+        return new(c.Id, c.Title, c.DefaultLanguage, c.Mode, c.CreatedAt, c.UpdatedAt);
     }
 }
 
 /// <summary>A conversation with every message and every run of each.</summary>
 public sealed record ConversationResponse(
-    long Id, string Title, string DefaultLanguage, DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<SnippetResponse> Snippets)
+    long Id, string Title, string DefaultLanguage, ConversationMode Mode, DateTime CreatedAt, DateTime UpdatedAt, IReadOnlyList<SnippetResponse> Snippets)
 {
     public static ConversationResponse From(ConversationView c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return new(c.Id, c.Title, c.DefaultLanguage, c.CreatedAt, c.UpdatedAt, c.Messages.Select(SnippetResponse.From).ToList());
+        return new(c.Id, c.Title, c.DefaultLanguage, c.Mode, c.CreatedAt, c.UpdatedAt, c.Messages.Select(SnippetResponse.From).ToList());
     }
 }
 

@@ -184,6 +184,8 @@ internal static class SessionDrivers
     /// no timer is pending. <c>process.stdin</c> is a stream fed with the message's input.
     /// </summary>
     private const string JavaScriptDriver = """
+        // The driver's own names stay out of the global scope the person's code shares.
+        (() => {
         'use strict';
         const fs = require('fs');
         const vm = require('vm');
@@ -232,15 +234,15 @@ internal static class SessionDrivers
           current.ran = true;
           settle(current);
         }
-        // A message is over once its code ran, its input ended and was read (when something reads it), and
+        // A message is over once its code ran, its input was read to its end (when something reads it), and
         // no timer it set is pending; an interval never ends and is stopped at the wall-time limit.
         function settle(current) {
-          if (current.settling || !current.ran || !current.inputEnded || current !== message) return;
+          if (current.settling || !current.ran || current !== message) return;
           const input = current.stdin;
           if (!input.readableEnded && input.listenerCount('data') + input.listenerCount('readable') > 0) {
-            current.settling = true;
-            input.once('end', () => { current.settling = false; current.inputRead = true; settle(current); });
-            if (!current.inputRead) return;
+            // Something reads stdin: like a process, the message waits for the end of its input.
+            setTimeout(() => settle(current), 5);
+            return;
           }
           current.settling = true;
           waitForTimers(current);
@@ -280,12 +282,12 @@ internal static class SessionDrivers
           buffer = Buffer.concat([buffer, chunk]);
           while (true) {
             const newline = buffer.indexOf(10);
-            if (newline < 0) return;
+            if (newline < 0) break;
             const fields = buffer.subarray(0, newline).toString('latin1').split(' ');
             let size = 0;
             if (fields[0] === 'M') size = Number(fields[3]);
             else if (fields[0] === 'I') size = Number(fields[1]);
-            if (buffer.length < newline + 1 + size) return;
+            if (buffer.length < newline + 1 + size) break;
             const data = buffer.subarray(newline + 1, newline + 1 + size);
             buffer = buffer.subarray(newline + 1 + size);
             frames.push({ kind: fields[0], nonce: fields[1], counter: fields[2], data });
@@ -295,6 +297,7 @@ internal static class SessionDrivers
         let closed = false;
         // The server closes the control stream only when the session ends.
         control.on('end', () => { closed = true; next(); });
+        })();
         """;
 
     /// <summary>
