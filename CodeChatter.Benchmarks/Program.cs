@@ -128,7 +128,7 @@ try
         }
         catch (SessionsUnavailableException exception)
         {
-            sessionsProblem = exception.Message;
+            sessionsProblem = $"{exception.Message}. The app answered: {exception.Answer}";
             Row("session rows", "not measured", exception.Message);
         }
 
@@ -166,7 +166,7 @@ try
             }
             catch (SessionsUnavailableException exception)
             {
-                sessionsProblem = exception.Message;
+                sessionsProblem = $"{exception.Message}. The app answered: {exception.Answer}";
                 Row("session throughput at 8 clients", "not measured", exception.Message);
             }
         }

@@ -5,7 +5,12 @@ using System.Text.Json;
 namespace CodeChatter.Benchmarks;
 
 /// <summary>The app cannot run the session rows: it has no sessions, or refused to start one.</summary>
-internal sealed class SessionsUnavailableException(string message) : Exception(message);
+/// <param name="message">Why, in one sentence (the table's note).</param>
+/// <param name="answer">The app's answer, for the console.</param>
+internal sealed class SessionsUnavailableException(string message, string answer) : Exception(message)
+{
+    public string Answer { get; } = answer;
+}
 
 /// <summary>
 /// One conversation in session mode, driven over <c>POST /api/runs</c>: its first message starts the
@@ -65,7 +70,7 @@ internal sealed class SessionConversation
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             throw new SessionsUnavailableException(
-                $"the app refused a session run (429; Execution:MaxSessions / MaxSessionsPerUser or the run queue): {text}");
+                "the app refused a session run (429: Execution:MaxSessions, MaxSessionsPerUser or the run queue)", text);
         }
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/runs: {(int)response.StatusCode} {text}");
         using var document = JsonDocument.Parse(text);
@@ -74,8 +79,7 @@ internal sealed class SessionConversation
             || !run.TryGetProperty("sessionGeneration", out var generation) || generation.ValueKind != JsonValueKind.Number)
         {
             throw new SessionsUnavailableException(
-                "this build of the app has no conversation sessions: its run object has no \"mode\": \"session\" and no " +
-                "\"sessionGeneration\" (merge the sessions feature first). Answer was: " + Shorten(text));
+                "this build of the app has no conversation sessions: its run object has no `\"mode\": \"session\"` and no `sessionGeneration`", Shorten(text));
         }
         if (run.GetProperty("status").GetString() != "succeeded") throw new InvalidOperationException("unexpected session run: " + text);
         return run;
