@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Core;
 
-/// <summary>Registers Core's services: the options, the language catalog and the executor.</summary>
+/// <summary>Registers Core's services: the options, the language catalog, the executor and the session runner.</summary>
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>Adds the executor, bound to the <c>Execution</c> section and validated at start-up.</summary>
@@ -24,7 +24,10 @@ public static class CoreServiceCollectionExtensions
         services.AddClock();
         services.AddSingleton<LanguageCatalog>();
         services.AddSingleton(provider => SandboxEnvironment.Detect(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.BubblewrapPath));
-        services.AddSingleton<ICodeExecutor, SandboxedExecutor>();
+        services.AddSingleton<SandboxedExecutor>();
+        services.AddSingleton<ICodeExecutor>(provider => provider.GetRequiredService<SandboxedExecutor>());
+        // Sessions share the executor's launcher thread, uid slots, run folder and seccomp filter.
+        services.AddSingleton<Execution.Sessions.ISessionRunner, Execution.Sessions.SessionRunner>();
         services.AddSingleton<SandboxDoctor>();
         services.AddSingleton<Scheduling.FairRunQueue>();
         return services;

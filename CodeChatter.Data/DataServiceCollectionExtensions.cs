@@ -50,6 +50,7 @@ public static class DataServiceCollectionExtensions
         // Identity's (UserManager, which the host registers), reached through IdentityAccountStore.
         services.AddScoped<IAccountStore, IdentityAccountStore>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<LiveSessionAdministration>();
         return services;
     }
 

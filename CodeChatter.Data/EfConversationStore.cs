@@ -18,6 +18,23 @@ public sealed class EfConversationStore(ChatDbContext db) : IConversationStore
         await db.Conversations.OwnedBy(userId).Where(c => c.Id == conversationId).ExecuteDeleteAsync(cancellationToken) > 0;
 
     /// <inheritdoc />
+    public async Task<ConversationMode?> SetModeAsync(string userId, long conversationId, ConversationMode mode, DateTime at, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = db.Conversations.OwnedBy(userId).Where(c => c.Id == conversationId);
+        var previous = await conversation.Select(c => (ConversationMode?)c.Mode).SingleOrDefaultAsync(cancellationToken);
+        if (previous is null) return null;
+        if (previous != mode)
+        {
+            await conversation.ExecuteUpdateAsync(update => update
+                .SetProperty(c => c.Mode, mode)
+                .SetProperty(c => c.UpdatedAt, at), cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return previous;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> EditNoteAsync(string userId, long snippetId, string text, DateTime at, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

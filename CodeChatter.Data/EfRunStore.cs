@@ -33,6 +33,7 @@ public sealed class EfRunStore(ChatDbContext db, TimeProvider clock) : IRunStore
                 OwnerId = message.UserId,
                 Title = string.IsNullOrWhiteSpace(message.Title) ? TitleFrom(message.Text) : Truncate(message.Title.Trim(), 200),
                 DefaultLanguage = message.Kind == SnippetKind.Code ? message.Language : "python",
+                Mode = message.Mode ?? ConversationModes.Default,
                 CreatedAt = now,
             };
             db.Conversations.Add(conversation);
@@ -57,7 +58,7 @@ public sealed class EfRunStore(ChatDbContext db, TimeProvider clock) : IRunStore
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new StoredMessage(conversation.Id, snippet.Id, execution?.Id);
+        return new StoredMessage(conversation.Id, snippet.Id, execution?.Id) { Mode = conversation.Mode };
     }
 
     /// <inheritdoc />
@@ -81,7 +82,7 @@ public sealed class EfRunStore(ChatDbContext db, TimeProvider clock) : IRunStore
         snippet.Conversation!.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
         var request = new ExecutionRequest(snippet.Language, snippet.Code) { Stdin = snippet.Stdin };
-        return new StartedRun(snippet.ConversationId, snippet.Id, execution.Id, request, previous);
+        return new StartedRun(snippet.ConversationId, snippet.Id, execution.Id, request, previous) { Mode = snippet.Conversation.Mode };
     }
 
     /// <inheritdoc />
@@ -100,6 +101,23 @@ public sealed class EfRunStore(ChatDbContext db, TimeProvider clock) : IRunStore
         db.Executions.Where(e => e.Id == executionId && e.FinishedAt == null).ExecuteUpdateAsync(update => update
             .SetProperty(e => e.Stdout, stdout)
             .SetProperty(e => e.Stderr, stderr), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<int> NextSessionGenerationAsync(long conversationId, CancellationToken cancellationToken = default)
+    {
+        // One statement that increments and reads back: two sessions starting at once (two languages) can
+        // never be given the same number.
+        var generations = await db.Database
+            .SqlQuery<int>($"""
+                UPDATE "Conversations" SET "LastSessionGeneration" = "LastSessionGeneration" + 1
+                WHERE "Id" = {conversationId}
+                RETURNING "LastSessionGeneration" AS "Value"
+                """)
+            .ToListAsync(cancellationToken);
+        return generations.Count == 1
+            ? generations[0]
+            : throw new InvalidOperationException($"conversation {conversationId} does not exist");
+    }
 
     /// <inheritdoc />
     public async Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default)

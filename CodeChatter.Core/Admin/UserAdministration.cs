@@ -1,5 +1,6 @@
 using System.Globalization;
 using CodeChatter.Core.Audit;
+using CodeChatter.Core.Execution.Sessions;
 
 namespace CodeChatter.Core.Admin;
 
@@ -26,9 +27,9 @@ public sealed record PasswordResetIssued(string PersonId, string? Email, string 
 /// admin can be neither demoted nor disabled) and an audit event for every change. Each action answers
 /// null when there is no such person.
 /// </summary>
-public sealed class UserAdministration(IAccountStore accounts, IAuditLog audit)
+public sealed class UserAdministration(IAccountStore accounts, IAuditLog audit, ISessionRunner sessions)
 {
-    /// <summary>Disables a person: signed out at once, tokens refused, no runs.</summary>
+    /// <summary>Disables a person: signed out at once, tokens refused, no runs, their live sessions ended.</summary>
     public Task<AdminActionResult?> DisableAsync(string actorId, string personId, CancellationToken cancellationToken = default) =>
         ActAsync(personId, async person =>
         {
@@ -36,7 +37,8 @@ public sealed class UserAdministration(IAccountStore accounts, IAuditLog audit)
             if (await IsLastActiveAdminAsync(person, cancellationToken)) return AdminActionResult.Refused($"{person.Email} is the last active admin and cannot be disabled.");
             await accounts.SetDisabledAsync(person.Id, true, cancellationToken);
             await AuditAsync(actorId, AuditActions.UserDisabled, person, person.Email, cancellationToken);
-            return AdminActionResult.Done($"{person.Email} is disabled: signed out, their tokens refused, and they cannot run code.");
+            await sessions.EndPersonAsync(person.Id, SessionEndReason.PersonDisabled);
+            return AdminActionResult.Done($"{person.Email} is disabled: signed out, their tokens refused, their sessions ended, and they cannot run code.");
         });
 
     /// <summary>Enables a disabled person again.</summary>

@@ -30,6 +30,9 @@ public static class AuditActions
     /// <summary>A person set a new password through a one-time link.</summary>
     public const string PasswordReset = "user.password_reset";
 
+    /// <summary>An admin ended a person's live session.</summary>
+    public const string SessionEnded = "session.ended";
+
     /// <summary>An account was made from the command line.</summary>
     public const string UserCreated = "user.created";
 

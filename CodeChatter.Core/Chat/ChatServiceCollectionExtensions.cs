@@ -1,3 +1,4 @@
+using CodeChatter.Core.Execution.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -6,7 +7,11 @@ namespace CodeChatter.Core.Chat;
 /// <summary>Registers the chat services. An <see cref="IRunStore"/> comes from the data layer.</summary>
 public static class ChatServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="RunService"/>, <see cref="ConversationService"/>, the registry of <see cref="LiveRuns"/> and, unless one is registered, an admission that admits every run.</summary>
+    /// <summary>
+    /// Adds <see cref="RunService"/>, <see cref="ConversationService"/>, <see cref="SessionService"/>, the
+    /// registry of <see cref="LiveRuns"/> and, unless one is registered, an admission that admits every run
+    /// and a session runner that keeps no sessions (<see cref="NoSessionRunner"/>: everything runs fresh).
+    /// </summary>
     public static IServiceCollection AddCodeChatterChat(this IServiceCollection services)
     {
         services.AddClock();
@@ -16,6 +21,9 @@ public static class ChatServiceCollectionExtensions
         services.AddScoped<RunService>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();
+        services.AddScoped<SessionService>();
+        // The real runner comes with the executor (AddCodeChatterCore); a later AddSingleton wins either way.
+        services.TryAddSingleton<ISessionRunner, NoSessionRunner>();
         return services;
     }
 }

@@ -30,7 +30,13 @@ public interface IRunStore
     /// </summary>
     Task SaveOutputSoFarAsync(long executionId, string stdout, string stderr, CancellationToken cancellationToken = default);
 
-    /// <summary>Records how a run ended.</summary>
+    /// <summary>
+    /// Adds one to that conversation's session generation and returns the new value, atomically: the
+    /// number of a session that is starting (1 for its first).
+    /// </summary>
+    Task<int> NextSessionGenerationAsync(long conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records how a run ended, with where it ran in its session and what was typed into it.</summary>
     Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default);
 }
 
@@ -47,13 +53,29 @@ public sealed record NewMessage(
 {
     /// <summary>Title of a new conversation; made from the text when blank.</summary>
     public string? Title { get; init; }
+
+    /// <summary>
+    /// How a new conversation runs its snippets; null for <see cref="ConversationModes.Default"/>. Ignored
+    /// when appending to an existing conversation, which keeps its own.
+    /// </summary>
+    public ConversationMode? Mode { get; init; }
+
+    /// <summary>
+    /// Whether the person can type into the run while it is in flight (the chat page's live flow): the run
+    /// then gets a <see cref="RunInput"/>, reached through its <see cref="LiveRun"/>.
+    /// </summary>
+    public bool Interactive { get; init; }
 }
 
 /// <summary>Ids of a stored message.</summary>
 /// <param name="ConversationId">Its conversation (new or existing).</param>
 /// <param name="SnippetId">The message.</param>
 /// <param name="ExecutionId">Its in-flight run; null for a note.</param>
-public sealed record StoredMessage(long ConversationId, long SnippetId, long? ExecutionId);
+public sealed record StoredMessage(long ConversationId, long SnippetId, long? ExecutionId)
+{
+    /// <summary>How its conversation runs snippets.</summary>
+    public ConversationMode Mode { get; init; } = ConversationMode.Fresh;
+}
 
 /// <summary>An in-flight run and what it runs.</summary>
 /// <param name="ConversationId">The conversation of the snippet.</param>
@@ -61,4 +83,8 @@ public sealed record StoredMessage(long ConversationId, long SnippetId, long? Ex
 /// <param name="ExecutionId">The in-flight run.</param>
 /// <param name="Request">The snippet as the executor takes it.</param>
 /// <param name="Previous">What the snippet's latest finished run produced; null when none finished.</param>
-public sealed record StartedRun(long ConversationId, long SnippetId, long ExecutionId, ExecutionRequest Request, RunOutput? Previous);
+public sealed record StartedRun(long ConversationId, long SnippetId, long ExecutionId, ExecutionRequest Request, RunOutput? Previous)
+{
+    /// <summary>How the snippet's conversation runs snippets.</summary>
+    public ConversationMode Mode { get; init; } = ConversationMode.Fresh;
+}

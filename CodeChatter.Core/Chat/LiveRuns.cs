@@ -28,11 +28,15 @@ public sealed class LiveRuns
     /// Registers a run that is about to start. Its <see cref="LiveRun.Token"/> is cancelled by
     /// <see cref="LiveRun.Stop"/> and by <paramref name="stopping"/> (the host shutting down).
     /// </summary>
-    public LiveRun Begin(long executionId, string ownerId, CancellationToken stopping)
+    /// <param name="executionId">The run's stored id.</param>
+    /// <param name="ownerId">Who sent it.</param>
+    /// <param name="stopping">The host shutting down.</param>
+    /// <param name="input">What the person types into the run while it is in flight; null when it takes none.</param>
+    public LiveRun Begin(long executionId, string ownerId, CancellationToken stopping, RunInput? input = null)
     {
         ArgumentNullException.ThrowIfNull(ownerId);
         Purge();
-        var run = new LiveRun(executionId, ownerId, stopping, _time);
+        var run = new LiveRun(executionId, ownerId, stopping, _time, input);
         _runs[executionId] = run;
         return run;
     }
@@ -74,10 +78,11 @@ public sealed class LiveRun : IDisposable
     private DateTimeOffset? _finishedAt;
     private bool _stopRequested;
 
-    internal LiveRun(long executionId, string ownerId, CancellationToken stopping, TimeProvider time)
+    internal LiveRun(long executionId, string ownerId, CancellationToken stopping, TimeProvider time, RunInput? input = null)
     {
         ExecutionId = executionId;
         OwnerId = ownerId;
+        Input = input;
         _time = time;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
     }
@@ -87,6 +92,26 @@ public sealed class LiveRun : IDisposable
 
     /// <summary>Who sent it.</summary>
     public string OwnerId { get; }
+
+    /// <summary>What the person types into the run while it is in flight; null for a run that takes no typed input.</summary>
+    public RunInput? Input { get; }
+
+    /// <summary>Passes typed text to the run (a line with its newline).</summary>
+    /// <returns>False when the run takes no typed input, its input has ended, it has ended, or the text would
+    /// pass the most a run accepts.</returns>
+    public bool SendInput(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Input is null) return false;
+        lock (_gate)
+        {
+            if (_result is not null) return false;
+        }
+        return Input.Send(text);
+    }
+
+    /// <summary>Ends the run's typed input (Ctrl+D): its next read past what was sent sees end of file. No-op when it takes none or it has ended.</summary>
+    public void EndInput() => Input?.End();
 
     /// <summary>Cancelled when the run must end: a person pressed Stop or the host is stopping.</summary>
     public CancellationToken Token => _cancellation.Token;
@@ -144,6 +169,8 @@ public sealed class LiveRun : IDisposable
             if (_result is not null) return;
             _result = result;
             _finishedAt = _time.GetUtcNow();
+            // Nothing reads typed input once the run is over.
+            Input?.End();
             foreach (var watcher in _watchers)
             {
                 watcher.Writer.TryWrite(new LiveEnd(result));

@@ -1,4 +1,5 @@
 using CodeChatter.Core.Execution;
+using CodeChatter.Core.Execution.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,11 +20,15 @@ namespace CodeChatter.Core.Chat;
 /// which is also written into its row as it comes (<see cref="StreamedOutputWriter"/>) so a crash keeps it.
 /// A result the database refuses is answered as <c>internal_error</c> saying that the run did execute, and
 /// stored as that by <see cref="UnstoredRunResults"/> as soon as the database takes writes again.
+/// In a conversation whose mode is <see cref="ConversationMode.Session"/>, a snippet of a language with a
+/// session driver runs in the conversation's live session (<see cref="ISessionRunner"/>); everything else
+/// runs in a fresh sandbox. Admission (quotas, the queue) is the same for both.
 /// </remarks>
 public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
     IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
-    LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored, TimeProvider time)
+    LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored, TimeProvider time,
+    ISessionRunner sessions)
 {
     private readonly RunInputRules _rules = new(languages, options);
 
@@ -86,8 +91,7 @@ public sealed class RunService(
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new SubmitOutcome(stored, null);
 
-        var request = new ExecutionRequest(message.Language, message.Text) { Stdin = message.Stdin };
-        var result = await RunAndStoreAsync(message.UserId, executionId, request);
+        var result = await RunAndStoreAsync(message.UserId, executionId, RequestFor(message), Where(stored));
         return new SubmitOutcome(stored, result);
     }
 
@@ -106,9 +110,18 @@ public sealed class RunService(
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new StartedMessage(stored, null);
 
-        var request = new ExecutionRequest(message.Language, message.Text) { Stdin = message.Stdin };
-        return new StartedMessage(stored, RunInBackground(message.UserId, executionId, request));
+        return new StartedMessage(stored, RunInBackground(message.UserId, executionId, RequestFor(message), Where(stored)));
     }
+
+    private static ExecutionRequest RequestFor(NewMessage message) => new(message.Language, message.Text)
+    {
+        Stdin = message.Stdin,
+        Input = message.Interactive ? new RunInput() : null,
+    };
+
+    private static RunPlace Where(StoredMessage stored) => new(stored.ConversationId, stored.Mode);
+
+    private static RunPlace Where(StartedRun started) => new(started.ConversationId, started.Mode);
 
     /// <summary>
     /// Starts another run of one snippet of that person's and returns at once, as <see cref="StartAsync"/>
@@ -118,27 +131,47 @@ public sealed class RunService(
     /// <param name="snippetId">The snippet to run again.</param>
     /// <param name="trigger"><see cref="ExecutionTrigger.Rerun"/>, or <see cref="ExecutionTrigger.ConversationRerun"/>
     /// for one step of re-running a whole conversation.</param>
+    /// <param name="restartSession">
+    /// End the conversation's live sessions (<see cref="SessionEndReason.Restart"/>) before this run, so it
+    /// starts a new one: pass true for the first step of re-running a whole conversation in session mode,
+    /// which then replays from nothing, reproducibly. Ignored in a fresh conversation.
+    /// </param>
+    /// <param name="interactive">Whether the person can type into the run while it is in flight (see <see cref="NewMessage.Interactive"/>).</param>
     /// <param name="cancellationToken">Cancels storing the in-flight run only.</param>
     /// <returns>The new run and its completion, or null when the snippet is not theirs or is a note.</returns>
+    /// <remarks>
+    /// In a session conversation a single re-run (without <paramref name="restartSession"/>) runs in the live
+    /// session, as a notebook re-executes a cell: it sees the state the messages after it left.
+    /// </remarks>
     public async Task<StartedRerun?> StartRerunAsync(
-        string userId, long snippetId, ExecutionTrigger trigger = ExecutionTrigger.Rerun, CancellationToken cancellationToken = default)
+        string userId, long snippetId, ExecutionTrigger trigger = ExecutionTrigger.Rerun, bool restartSession = false,
+        bool interactive = false, CancellationToken cancellationToken = default)
     {
         var started = await store.StartRerunAsync(userId, snippetId, trigger, cancellationToken);
         if (started is null) return null;
+        if (restartSession) await RestartSessionsAsync(userId, started);
+        var request = interactive ? started.Request with { Input = new RunInput() } : started.Request;
         return new StartedRerun(started.ConversationId, started.SnippetId, started.ExecutionId,
-            RunInBackground(userId, started.ExecutionId, started.Request));
+            RunInBackground(userId, started.ExecutionId, request, Where(started)));
+    }
+
+    private async Task RestartSessionsAsync(string userId, StartedRun started)
+    {
+        if (started.Mode != ConversationMode.Session) return;
+        var ended = await sessions.EndConversationAsync(userId, started.ConversationId, SessionEndReason.Restart);
+        logger.LogDebug("Ended {Count} sessions of conversation {ConversationId} to re-run it from the start", ended, started.ConversationId);
     }
 
     // Services from a scope of its own: the run outlives the caller's.
-    private Task<ExecutionResult> RunInBackground(string userId, long executionId, ExecutionRequest request)
+    private Task<ExecutionResult> RunInBackground(string userId, long executionId, ExecutionRequest request, RunPlace place)
     {
-        var live = liveRuns.Begin(executionId, userId, lifetime.ApplicationStopping);
+        var live = liveRuns.Begin(executionId, userId, lifetime.ApplicationStopping, request.Input);
         return Task.Run(async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
             try
             {
-                return await scope.ServiceProvider.GetRequiredService<RunService>().RunAndStoreAsync(userId, executionId, request, live);
+                return await scope.ServiceProvider.GetRequiredService<RunService>().RunAndStoreAsync(userId, executionId, request, place, live);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -161,19 +194,24 @@ public sealed class RunService(
         return message.Kind == SnippetKind.Note ? message with { Language = NoteLanguage, Stdin = "" } : message;
     }
 
-    /// <summary>Runs one snippet of that person's again, adding a run.</summary>
+    /// <summary>
+    /// Runs one snippet of that person's again, adding a run; in a session conversation, in its live session
+    /// (see <see cref="StartRerunAsync"/>).
+    /// </summary>
     /// <returns>The new run, or null when the snippet is not theirs or is a note.</returns>
     public async Task<RerunOutcome?> RerunSnippetAsync(string userId, long snippetId, CancellationToken cancellationToken = default)
     {
         var started = await store.StartRerunAsync(userId, snippetId, ExecutionTrigger.Rerun, cancellationToken);
         if (started is null) return null;
-        var result = await RunAndStoreAsync(userId, started.ExecutionId, started.Request);
+        var result = await RunAndStoreAsync(userId, started.ExecutionId, started.Request, Where(started));
         return Outcome(started, result);
     }
 
     /// <summary>
     /// Runs every code snippet of that person's conversation again, in order, one after the other, and
-    /// says for each whether its output changed since its previous run.
+    /// says for each whether its output changed since its previous run. In a session conversation its
+    /// sessions are ended first (<see cref="SessionEndReason.Restart"/>), so the replay runs in a new session
+    /// from nothing, as a notebook's "restart and run all".
     /// </summary>
     /// <returns>One outcome per code snippet, or null when the conversation is not theirs.</returns>
     public async Task<IReadOnlyList<RerunOutcome>?> RerunConversationAsync(string userId, long conversationId, CancellationToken cancellationToken = default)
@@ -181,13 +219,19 @@ public sealed class RunService(
         var snippetIds = await store.GetCodeSnippetIdsAsync(userId, conversationId, cancellationToken);
         if (snippetIds is null) return null;
         var outcomes = new List<RerunOutcome>(snippetIds.Count);
+        var restarted = false;
         foreach (var snippetId in snippetIds)
         {
             // Stop starting new runs when the host stops; runs already stored stay stored.
             if (lifetime.ApplicationStopping.IsCancellationRequested) break;
             var started = await store.StartRerunAsync(userId, snippetId, ExecutionTrigger.ConversationRerun, CancellationToken.None);
             if (started is null) continue;
-            var result = await RunAndStoreAsync(userId, started.ExecutionId, started.Request);
+            if (!restarted)
+            {
+                await RestartSessionsAsync(userId, started);
+                restarted = true;
+            }
+            var result = await RunAndStoreAsync(userId, started.ExecutionId, started.Request, Where(started));
             outcomes.Add(Outcome(started, result));
         }
         return outcomes;
@@ -197,8 +241,22 @@ public sealed class RunService(
         started.ConversationId, started.SnippetId, started.ExecutionId, result,
         RunOutput.From(result).HasChangedSince(started.Previous));
 
-    private Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request) =>
-        RunAndStoreAsync(userId, executionId, request, liveRuns.Begin(executionId, userId, lifetime.ApplicationStopping));
+    private Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request, RunPlace place) =>
+        RunAndStoreAsync(userId, executionId, request, place, liveRuns.Begin(executionId, userId, lifetime.ApplicationStopping, request.Input));
+
+    // A scope of its own, as for the output so far: called from inside the session runner's run.
+    private async Task<int> NextSessionGenerationAsync(long conversationId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IRunStore>().NextSessionGenerationAsync(conversationId, cancellationToken);
+    }
+
+    private Task<ExecutionResult> ExecuteAsync(string userId, ExecutionRequest request, RunPlace place, Action<OutputChunk> output, CancellationToken cancellationToken) =>
+        place.Mode == ConversationMode.Session && sessions.Supports(request.Language)
+            ? sessions.ExecuteAsync(
+                new SessionKey(userId, place.ConversationId, request.Language), request,
+                token => NextSessionGenerationAsync(place.ConversationId, token), output, cancellationToken)
+            : executor.ExecuteAsync(request, output, cancellationToken);
 
     // A scope of its own: this runs beside the run's own use of its scope's store.
     private async Task SaveOutputSoFarAsync(long executionId, StreamedOutput output)
@@ -207,7 +265,7 @@ public sealed class RunService(
         await scope.ServiceProvider.GetRequiredService<IRunStore>().SaveOutputSoFarAsync(executionId, output.Stdout, output.Stderr);
     }
 
-    private async Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request, LiveRun live)
+    private async Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request, RunPlace place, LiveRun live)
     {
         var stopping = lifetime.ApplicationStopping;
         ExecutionResult? result = null;
@@ -219,7 +277,7 @@ public sealed class RunService(
                 // live.Token is cancelled by Stop and by the host stopping.
                 using var admitted = await admission.AdmitAsync(userId, live.Token);
                 result = admitted.IsAdmitted
-                    ? await executor.ExecuteAsync(request, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
+                    ? await ExecuteAsync(userId, request, place, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
                     : ExecutionResult.Rejected(admitted.Refusal!, executor.Level, time.GetUtcNow()) with { RetryAfter = admitted.RetryAfter };
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -247,6 +305,12 @@ public sealed class RunService(
             {
                 result = result with { Status = RunStatus.InternalError, Detail = InterruptedDetail };
             }
+            // The run is over: nothing more it could read, and what was typed is kept with its reply.
+            if (request.Input is { } input)
+            {
+                input.End();
+                if (result.TypedInput.Length == 0 && input.Transcript.Length > 0) result = result with { TypedInput = input.Transcript };
+            }
             await writeThrough.DisposeAsync();
             try
             {
@@ -272,6 +336,9 @@ public sealed class RunService(
         }
     }
 }
+
+/// <summary>Which conversation a run belongs to and how that conversation runs snippets.</summary>
+internal sealed record RunPlace(long ConversationId, ConversationMode Mode);
 
 /// <summary>A stored message and, for code, how its run ended.</summary>
 /// <param name="Stored">The ids of what was stored.</param>

@@ -55,9 +55,10 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         var prestarted = environment.Level == SandboxLevel.Bubblewrap && _options.PrestartedSandboxesPerLanguage > 0
             ? languages.Available.Where(language => SandboxBootstrap.Supports(language.Definition)).Select(language => language.Id).ToArray()
             : [];
-        // Waiting sandboxes hold a uid each, on top of the runs in flight.
+        // Waiting sandboxes and live sessions hold a uid each, on top of the runs in flight.
         _slots = new UidSlots(
-            _options.SandboxUidBase, 2 * _options.MaxConcurrentRuns + prestarted.Length * _options.PrestartedSandboxesPerLanguage,
+            _options.SandboxUidBase,
+            2 * _options.MaxConcurrentRuns + prestarted.Length * _options.PrestartedSandboxesPerLanguage + _options.MaxSessions,
             PrepareLockDirectory());
         if (prestarted.Length > 0)
         {
@@ -120,7 +121,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             }
             try
             {
-                return await sandbox.RunAsync(input, limits, Level, output, endNonce, _time, cancellationToken);
+                return await sandbox.RunAsync(input, request.Input, limits, Level, output, endNonce, _time, cancellationToken);
             }
             finally
             {
@@ -198,8 +199,38 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// Takes a uid, a host folder and a cgroup for one box and starts it with the arguments
     /// <paramref name="prepare"/> builds (after it has put what the box needs in the host folder).
     /// </summary>
-    private async Task<SandboxProcess> StartAsync(
-        EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>, IReadOnlyList<string>> prepare)
+    private Task<SandboxProcess> StartAsync(
+        EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>, IReadOnlyList<string>> prepare) =>
+        StartAsync(limits, cancellationToken, prepare,
+            (arguments, hostDirectory, cgroup, lease) => SandboxProcess.StartAsync(_launcher, _environment, arguments, hostDirectory, cgroup, lease, limits));
+
+    /// <summary>
+    /// Starts a session's long-lived box: the same chain, isolation, uid slot, cgroup and scratch as a
+    /// fresh box, running the language's session driver. Its memory, process and scratch limits are the
+    /// instance's, for the whole session; wall time, CPU time and output are limited per message by the
+    /// session itself. Only with bubblewrap (see <see cref="Sessions.SessionRunner.Supports"/>).
+    /// </summary>
+    internal Task<Sessions.SessionBox> StartSessionBoxAsync(LanguageDefinition language, CancellationToken cancellationToken)
+    {
+        if (_environment.BubblewrapPath is not { } bubblewrap) throw new InvalidOperationException("sessions need bubblewrap");
+        // RLIMIT_CPU counts a process's whole life, so the session's interpreter gets a long budget;
+        // each message's CPU time is bounded by the cgroup's delta.
+        var limits = _defaultLimits with { CpuTimeMs = SessionCpuBudgetMs };
+        return StartAsync(limits, cancellationToken, (hostDirectory, slotUid, procsFiles) =>
+        {
+            Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
+            return SandboxCommandLine.Bubblewrap(
+                bubblewrap, new(procsFiles, _seccompFilterPath, null), null,
+                Sessions.SessionDrivers.ProgramArguments(language.Session), limits, slotUid, AddressSpace(language, limits));
+        }, (arguments, hostDirectory, cgroup, lease) => Sessions.SessionBox.StartAsync(_launcher, _environment, arguments, hostDirectory, cgroup, lease));
+    }
+
+    /// <summary>The CPU seconds a session's interpreter may use over its whole life (RLIMIT_CPU).</summary>
+    private const int SessionCpuBudgetMs = 3_600_000;
+
+    private async Task<T> StartAsync<T>(
+        EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>, IReadOnlyList<string>> prepare,
+        Func<IReadOnlyList<string>, string, RunCgroup?, UidSlots.Lease, Task<T>> launch)
     {
         var lease = await _slots.AcquireAsync(cancellationToken);
         // Named after this server, so the next one can tell this box's leftovers from a live server's.
@@ -209,7 +240,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         {
             cgroup = _environment.Cgroups?.Create(Path.GetFileName(hostDirectory), limits.MemoryBytes, limits.MaxProcesses);
             var arguments = prepare(hostDirectory, _environment.RunningAsRoot ? lease.Uid : null, cgroup?.ProcsFiles ?? []);
-            return await SandboxProcess.StartAsync(_launcher, _environment, arguments, hostDirectory, cgroup, lease, limits);
+            return await launch(arguments, hostDirectory, cgroup, lease);
         }
         catch
         {

@@ -10,6 +10,7 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
     {
         builder.Property(c => c.Title).HasMaxLength(200);
         builder.Property(c => c.DefaultLanguage).HasMaxLength(32);
+        builder.Property(c => c.Mode).HasConversion(WireNames.ConversationMode).HasMaxLength(16);
         builder.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Cascade);
         // The conversation list: one person's, newest first.
         builder.HasIndex(c => new { c.OwnerId, c.UpdatedAt });
@@ -37,12 +38,15 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         // Statuses are stored by their wire names, the one vocabulary of pages, API and CLI.
         builder.Property(e => e.Status).HasConversion(WireNames.RunStatus).HasMaxLength(32);
         builder.Property(e => e.SandboxLevel).HasConversion(WireNames.SandboxLevel).HasMaxLength(32);
+        builder.Property(e => e.SessionEvent).HasConversion(WireNames.SessionEvent).HasMaxLength(32);
         builder.Ignore(e => e.IsRunning);
         // Output is kept as its UTF-8 bytes, never as SQLite text: Microsoft.Data.Sqlite binds a string of
         // more than 512 bytes NUL-terminated, so a TEXT column kept only what came before a NUL the
         // snippet printed. Output is shown and compared, never searched in SQL.
         builder.Property(e => e.Stdout).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
         builder.Property(e => e.Stderr).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
+        // Typed input is kept losslessly for the same reason: a person can type a NUL (Ctrl+@).
+        builder.Property(e => e.TypedInput).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
         builder.HasOne(e => e.Snippet).WithMany(s => s.Executions).HasForeignKey(e => e.SnippetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.SnippetId, e.StartedAt });
         // The runs page: one person's runs, newest first, counted and paged from the index alone.

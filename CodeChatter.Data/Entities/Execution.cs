@@ -1,5 +1,6 @@
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Execution;
+using CodeChatter.Core.Execution.Sessions;
 
 namespace CodeChatter.Data.Entities;
 
@@ -40,6 +41,18 @@ public class Execution
     public SandboxLevel SandboxLevel { get; set; }
     public string? Detail { get; set; } = RunService.InterruptedDetail;
 
+    /// <summary>The conversation's session generation it ran in; null when it ran fresh (or is in flight).</summary>
+    public int? SessionGeneration { get; set; }
+
+    /// <summary>Its execution counter within that session, from 1; null when it ran fresh.</summary>
+    public int? ExecutionCounter { get; set; }
+
+    /// <summary>What it did to its session, stored as its wire name; null when it ran fresh.</summary>
+    public SessionEvent? SessionEvent { get; set; }
+
+    /// <summary>What the person typed into it while it was in flight; empty when nothing.</summary>
+    public string TypedInput { get; set; } = "";
+
     public bool IsRunning => FinishedAt is null;
 
     /// <summary>
@@ -63,6 +76,10 @@ public class Execution
         PeakMemoryBytes = result.PeakMemoryBytes;
         SandboxLevel = result.SandboxLevel;
         Detail = result.Detail;
+        SessionGeneration = result.Session?.Generation;
+        ExecutionCounter = result.Session?.Counter;
+        SessionEvent = result.Session?.Event;
+        TypedInput = result.TypedInput;
         if (result.StartedAt != default) StartedAt = result.StartedAt.UtcDateTime;
         FinishedAt = result.FinishedAt != default ? result.FinishedAt.UtcDateTime : StartedAt;
     }

@@ -1,3 +1,4 @@
+using CodeChatter.Core.Chat;
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Data.Entities;
 using CodeChatter.Core.Execution;
@@ -33,6 +34,27 @@ public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOp
         Summaries(db.Conversations.OwnedBy(userId).Where(c => c.Id == conversationId)).SingleOrDefaultAsync(cancellationToken);
 
     /// <inheritdoc />
+    public Task<ConversationSessionState?> FindSessionStateAsync(string userId, long conversationId, CancellationToken cancellationToken = default) =>
+        db.Conversations.OwnedBy(userId).Where(c => c.Id == conversationId)
+            .Select(c => new ConversationSessionState(
+                c.Id, c.Mode,
+                c.Snippets.SelectMany(s => s.Executions).Where(e => e.SessionGeneration != null)
+                    .OrderByDescending(e => e.Id).Select(e => e.SessionGeneration).FirstOrDefault()))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<long, ConversationLabel>> FindLabelsAsync(
+        IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(conversationIds);
+        if (conversationIds.Count == 0) return new Dictionary<long, ConversationLabel>();
+        var labels = await db.Conversations.Where(c => conversationIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.Title, c.OwnerId, c.Owner!.Email })
+            .ToListAsync(cancellationToken);
+        return labels.ToDictionary(c => c.Id, c => new ConversationLabel(c.Id, c.Title, c.OwnerId, c.Email ?? c.OwnerId));
+    }
+
+    /// <inheritdoc />
     public async Task<PagedList<ConversationSummary>> ListAsync(string userId, int pageNumber, int pageSize, CancellationToken cancellationToken = default)
     {
         var mine = db.Conversations.OwnedBy(userId);
@@ -55,12 +77,15 @@ public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOp
             c.Snippets.Count,
             c.Snippets.SelectMany(s => s.Executions).Count(),
             c.Snippets.SelectMany(s => s.Executions).OrderByDescending(e => e.Id)
-                .Select(e => new LastRun(e.FinishedAt == null ? null : e.Status, e.StartedAt)).FirstOrDefault()));
+                .Select(e => new LastRun(e.FinishedAt == null ? null : e.Status, e.StartedAt)).FirstOrDefault())
+        {
+            Mode = c.Mode,
+        });
 
     private async Task<ConversationView?> FindAsync(IQueryable<Conversation> conversations, long conversationId, CancellationToken cancellationToken)
     {
         var conversation = await conversations.AsNoTracking().Where(c => c.Id == conversationId)
-            .Select(c => new { c.Id, c.Title, c.OwnerId, OwnerEmail = c.Owner!.Email, c.DefaultLanguage, c.CreatedAt, c.UpdatedAt })
+            .Select(c => new { c.Id, c.Title, c.OwnerId, OwnerEmail = c.Owner!.Email, c.DefaultLanguage, c.CreatedAt, c.UpdatedAt, c.Mode })
             .SingleOrDefaultAsync(cancellationToken);
         if (conversation is null) return null;
         var snippets = await db.Snippets.AsNoTracking()
@@ -70,7 +95,10 @@ public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOp
             .ToListAsync(cancellationToken);
         return new ConversationView(
             conversation.Id, conversation.Title, conversation.OwnerId, conversation.OwnerEmail ?? conversation.OwnerId,
-            conversation.DefaultLanguage, conversation.CreatedAt, conversation.UpdatedAt, snippets.Select(MessageOf).ToList());
+            conversation.DefaultLanguage, conversation.CreatedAt, conversation.UpdatedAt, snippets.Select(MessageOf).ToList())
+        {
+            Mode = conversation.Mode,
+        };
     }
 
     private MessageView MessageOf(Snippet s) => new(

@@ -13,5 +13,9 @@ internal static class RunViews
     public static RunView From(Execution e, long conversationId, string language, int shownOutputBytes) => new RunView(
         e.Id, conversationId, e.SnippetId, language, e.IsRunning ? null : e.Status, e.ExitCode, e.Signal, e.Stdout, e.Stderr,
         e.StdoutTruncated, e.StderrTruncated, e.WallTimeMs, e.CpuTimeMs, e.PeakMemoryBytes, e.SandboxLevel,
-        e.StartedAt, e.FinishedAt, e.Trigger, e.Detail).ShownUpTo(shownOutputBytes);
+        e.StartedAt, e.FinishedAt, e.Trigger, e.Detail)
+    {
+        SessionGeneration = e.SessionGeneration, ExecutionCounter = e.ExecutionCounter, SessionEvent = e.SessionEvent,
+        TypedInput = e.TypedInput,
+    }.ShownUpTo(shownOutputBytes);
 }

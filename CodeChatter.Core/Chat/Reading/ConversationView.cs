@@ -11,7 +11,19 @@ namespace CodeChatter.Core.Chat.Reading;
 /// <param name="Messages">Its messages, in order.</param>
 public sealed record ConversationView(
     long Id, string Title, string OwnerId, string OwnerEmail, string DefaultLanguage, DateTime CreatedAt, DateTime UpdatedAt,
-    IReadOnlyList<MessageView> Messages);
+    IReadOnlyList<MessageView> Messages)
+{
+    /// <summary>How its snippets run: in a live session, or each in a fresh sandbox.</summary>
+    public ConversationMode Mode { get; init; } = ConversationMode.Fresh;
+
+    /// <summary>The session generation of its newest reply that ran in a session; null when none did.</summary>
+    public int? LatestSessionGeneration => Messages
+        .SelectMany(m => m.Replies)
+        .Select(r => r.Run)
+        .Where(r => r.SessionGeneration is not null)
+        .OrderByDescending(r => r.Id)
+        .FirstOrDefault()?.SessionGeneration;
+}
 
 /// <summary>A person's message with the robot's replies, newest first.</summary>
 /// <param name="SnippetId">The message (snippet).</param>
@@ -58,7 +70,17 @@ public sealed record ReplyView(RunView Run, RerunComparison? Comparison);
 /// <param name="Runs">How many runs its messages have.</param>
 /// <param name="LastRun">Its newest run's state; null when nothing ran.</param>
 public sealed record ConversationSummary(
-    long Id, string Title, string DefaultLanguage, DateTime CreatedAt, DateTime UpdatedAt, int Messages, int Runs, LastRun? LastRun);
+    long Id, string Title, string DefaultLanguage, DateTime CreatedAt, DateTime UpdatedAt, int Messages, int Runs, LastRun? LastRun)
+{
+    /// <summary>How its snippets run: in a live session, or each in a fresh sandbox.</summary>
+    public ConversationMode Mode { get; init; } = ConversationMode.Fresh;
+}
+
+/// <summary>Where a conversation stands with sessions, for the chat page's session panel.</summary>
+/// <param name="ConversationId">The conversation.</param>
+/// <param name="Mode">How its snippets run.</param>
+/// <param name="LatestReplyGeneration">The session generation of its newest reply that ran in a session; null when none did.</param>
+public sealed record ConversationSessionState(long ConversationId, ConversationMode Mode, int? LatestReplyGeneration);
 
 /// <summary>How a conversation's newest run stands.</summary>
 /// <param name="Status">How it ended; null while it is in flight.</param>

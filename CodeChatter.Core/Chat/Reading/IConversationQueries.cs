@@ -18,6 +18,15 @@ public interface IConversationQueries
     /// <summary>One of that person's conversations without its messages; null when not theirs.</summary>
     Task<ConversationSummary?> FindSummaryAsync(string userId, long conversationId, CancellationToken cancellationToken = default);
 
+    /// <summary>One of that person's conversations' mode and newest session reply; null when not theirs.</summary>
+    Task<ConversationSessionState?> FindSessionStateAsync(string userId, long conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The titles and owners' e-mail addresses of those conversations (anyone's), by id, for the admin's list
+    /// of live sessions; ids with no conversation are left out.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, ConversationLabel>> FindLabelsAsync(IReadOnlyCollection<long> conversationIds, CancellationToken cancellationToken = default);
+
     /// <summary>A page of that person's conversations, most recently active first.</summary>
     Task<PagedList<ConversationSummary>> ListAsync(string userId, int pageNumber, int pageSize, CancellationToken cancellationToken = default);
 
@@ -52,3 +61,10 @@ public interface IRunQueries
     /// <summary>A page of every person's runs matching the filter, newest first: the admin's list.</summary>
     Task<RunList> ListEveryonesAsync(RunFilter filter, int pageNumber, int pageSize, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What names a conversation in a list of anyone's: its title and its owner.</summary>
+/// <param name="ConversationId">The conversation.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="OwnerId">Whose it is.</param>
+/// <param name="OwnerEmail">The owner's e-mail address (their id when they have none).</param>
+public sealed record ConversationLabel(long ConversationId, string Title, string OwnerId, string OwnerEmail);

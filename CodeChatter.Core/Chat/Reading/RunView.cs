@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using CodeChatter.Core.Execution;
+using CodeChatter.Core.Execution.Sessions;
 
 namespace CodeChatter.Core.Chat.Reading;
 
@@ -37,6 +38,41 @@ public sealed record RunView(
     /// <summary>Whether the run is still in flight.</summary>
     [JsonIgnore]
     public bool IsRunning => Status is null;
+
+    /// <summary>
+    /// Where it ran: <see cref="ConversationMode.Session"/> when in its conversation's session (it has a
+    /// <see cref="SessionGeneration"/>), <see cref="ConversationMode.Fresh"/> in a sandbox of its own. A
+    /// session conversation's snippet of a language without a session driver ran fresh.
+    /// </summary>
+    public ConversationMode Mode => SessionGeneration is null ? ConversationMode.Fresh : ConversationMode.Session;
+
+    /// <summary>The session generation it ran in (1 for the conversation's first session); null when it ran fresh or is in flight.</summary>
+    public int? SessionGeneration { get; init; }
+
+    /// <summary>Its execution counter within that session, the <c>[n]</c> of the reply, from 1; null when it ran fresh.</summary>
+    public int? ExecutionCounter { get; init; }
+
+    /// <summary>What it did to its session (written by its wire name, such as <c>killed_state_lost</c>); null when it ran fresh.</summary>
+    public SessionEvent? SessionEvent { get; init; }
+
+    /// <summary>What the person typed into it while it was in flight; empty when nothing.</summary>
+    public string TypedInput { get; init; } = "";
+
+    /// <summary>Whether it started a new session, so the state of earlier messages was not there.</summary>
+    [JsonIgnore]
+    public bool StartedSession => SessionEvent == Execution.Sessions.SessionEvent.Started;
+
+    /// <summary>Whether its session's state was lost during it (killed after an interrupt, the memory limit, or the interpreter exited).</summary>
+    [JsonIgnore]
+    public bool EndedSession => SessionEvent is Execution.Sessions.SessionEvent.KilledStateLost
+        or Execution.Sessions.SessionEvent.EndedByMemory or Execution.Sessions.SessionEvent.EndedByExit;
+
+    /// <summary>
+    /// Whether it is a single re-run that ran in the session already live (the page says "re-ran in the live
+    /// session": it saw the state later messages left, as a notebook cell run again does).
+    /// </summary>
+    [JsonIgnore]
+    public bool ReranInLiveSession => Trigger == ExecutionTrigger.Rerun && SessionEvent == Execution.Sessions.SessionEvent.Continued;
 
     /// <summary>
     /// For a conversation re-run only: whether status, stdout or stderr differ from the snippet's previous
@@ -92,6 +128,12 @@ public sealed record RunView(
         return new RunView(
             id, conversationId, snippetId, language, result.Status, result.ExitCode, result.Signal, result.Stdout, result.Stderr,
             result.StdoutTruncated, result.StderrTruncated, result.WallTimeMs, result.CpuTimeMs, result.PeakMemoryBytes,
-            result.SandboxLevel, result.StartedAt.UtcDateTime, result.FinishedAt.UtcDateTime, trigger, result.Detail);
+            result.SandboxLevel, result.StartedAt.UtcDateTime, result.FinishedAt.UtcDateTime, trigger, result.Detail)
+        {
+            SessionGeneration = result.Session?.Generation,
+            ExecutionCounter = result.Session?.Counter,
+            SessionEvent = result.Session?.Event,
+            TypedInput = result.TypedInput,
+        };
     }
 }

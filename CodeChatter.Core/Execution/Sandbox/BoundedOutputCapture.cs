@@ -45,15 +45,28 @@ internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, A
         int read;
         while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
         {
-            if (!_finished) Accept(buffer.AsSpan(0, read));
+            Write(buffer.AsSpan(0, read));
         }
-        if (!_finished)
-        {
-            // The pipe closed: whatever was held back was not a marker after all.
-            Keep([.. _pending]);
-            _pending.Clear();
-            Finish();
-        }
+        Close();
+    }
+
+    /// <summary>
+    /// Takes bytes read from the pipe by someone else (a session's stream is read for the whole
+    /// session and handed to one message's capture at a time). Ignored once the end marker was seen.
+    /// </summary>
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        if (!_finished) Accept(bytes);
+    }
+
+    /// <summary>The pipe closed (or the message is over without its marker): keeps what was held back.</summary>
+    public void Close()
+    {
+        if (_finished) return;
+        // Whatever was held back was not a marker after all.
+        Keep([.. _pending]);
+        _pending.Clear();
+        Finish();
     }
 
     private void Accept(ReadOnlySpan<byte> bytes)

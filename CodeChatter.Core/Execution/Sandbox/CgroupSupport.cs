@@ -77,6 +77,9 @@ internal abstract class RunCgroup : IDisposable
 
     public abstract long? CpuTimeMs();
     public abstract long? PeakMemoryBytes();
+
+    /// <summary>Memory the group uses now (a session's, for the live list).</summary>
+    public abstract long? MemoryBytesNow();
     public abstract bool WasOutOfMemory();
 
     /// <summary>SIGKILLs every process in the group, repeatedly, until it is empty.</summary>

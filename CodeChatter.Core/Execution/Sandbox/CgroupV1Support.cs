@@ -110,6 +110,9 @@ internal sealed class CgroupV1Support : CgroupSupport
         public override long? PeakMemoryBytes() =>
             groups.TryGetValue("memory", out var memory) ? ReadLong(Path.Combine(memory, "memory.max_usage_in_bytes")) : null;
 
+        public override long? MemoryBytesNow() =>
+            groups.TryGetValue("memory", out var memory) ? ReadLong(Path.Combine(memory, "memory.usage_in_bytes")) : null;
+
         public override bool WasOutOfMemory()
         {
             if (!groups.TryGetValue("memory", out var memory)) return false;

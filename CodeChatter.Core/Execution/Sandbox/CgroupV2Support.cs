@@ -112,6 +112,8 @@ internal sealed class CgroupV2Support : CgroupSupport
 
         public override long? PeakMemoryBytes() => ReadLong(Path.Combine(path, "memory.peak"));
 
+        public override long? MemoryBytesNow() => ReadLong(Path.Combine(path, "memory.current"));
+
         public override bool WasOutOfMemory()
         {
             try

@@ -6,6 +6,7 @@ internal static partial class NativeMethods
 {
     public const int SigKill = 9;
     public const int SigXcpu = 24;
+    public const int SigInt = 2;
 
     [DllImport("libc", SetLastError = true, EntryPoint = "kill")]
     private static extern int KillNative(int pid, int signal);
@@ -15,6 +16,15 @@ internal static partial class NativeMethods
 
     [DllImport("libc", EntryPoint = "gettid")]
     public static extern int GetThreadId();
+
+    /// <summary>Sends SIGINT to the process group <paramref name="groupId"/> (a box's pid 1 leads its own session).</summary>
+    public static void InterruptGroup(int groupId)
+    {
+        if (groupId > 1)
+        {
+            _ = KillNative(-groupId, SigInt);
+        }
+    }
 
     /// <summary>Sends SIGKILL; a process that is already gone is not an error.</summary>
     public static void KillHard(int pid)

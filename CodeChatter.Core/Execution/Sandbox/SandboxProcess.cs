@@ -25,6 +25,7 @@ internal sealed class SandboxProcess : IDisposable
     private BoundedOutputCapture _stderr = null!;
     private CommandTask<CommandResult> _task = null!;
     private EffectiveLimits _limits;
+    private RunInput? _typed;
     private int _stopReason;
     private int _handedOver;
 
@@ -91,12 +92,31 @@ internal sealed class SandboxProcess : IDisposable
         try
         {
             await destination.WriteAsync(bytes, cancellationToken);
+            if (_typed is null) return;
+            await destination.FlushAsync(cancellationToken);
+            // Typed input follows the up-front bytes piece by piece; stdin closes when the person ends
+            // their input (the reader completes) or the run ends.
+            using var untilEnd = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _finished.Token);
+            await foreach (var piece in _typed.Typed.ReadAllAsync(untilEnd.Token))
+            {
+                await destination.WriteAsync(Utf8.GetBytes(piece), untilEnd.Token);
+                await destination.FlushAsync(untilEnd.Token);
+            }
         }
         catch (IOException)
         {
             // The program ended without reading all of its input: that is its business.
         }
+        catch (OperationCanceledException)
+        {
+            // The run ended while input could still have come.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
+
+    private static readonly System.Text.UTF8Encoding Utf8 = new(false);
 
     /// <summary>
     /// Hands the sandbox its input and runs it to its end or its first limit.
@@ -105,15 +125,17 @@ internal sealed class SandboxProcess : IDisposable
     /// <param name="limits">The run's limits; memory and processes may only be tightened from the start-time ones.</param>
     /// <param name="level">The isolation level to report.</param>
     /// <param name="output">Live output, or null.</param>
+    /// <param name="typed">Input typed while the run is in flight, written after <paramref name="stdin"/>; null closes stdin after it.</param>
     /// <param name="endNonce">The nonce of the end markers the box will print (see <see cref="SandboxBootstrap"/>), or null.</param>
     /// <param name="time">The clock the run's start is read from (its length is measured with a stopwatch).</param>
     /// <param name="cancellationToken">Stops the run (reported as killed).</param>
     public async Task<ExecutionResult> RunAsync(
-        byte[] stdin, EffectiveLimits limits, SandboxLevel level, Action<OutputChunk>? output, string? endNonce,
+        byte[] stdin, RunInput? typed, EffectiveLimits limits, SandboxLevel level, Action<OutputChunk>? output, string? endNonce,
         TimeProvider time, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _handedOver, 1) == 1) throw new InvalidOperationException("A sandbox serves exactly one run.");
         _limits = limits;
+        _typed = typed;
         _cgroup?.Tighten(limits.MemoryBytes, limits.MaxProcesses);
         _stdout.Listener = output;
         _stderr.Listener = output;
@@ -138,6 +160,7 @@ internal sealed class SandboxProcess : IDisposable
             || await EndAfterForcedStopAsync(running);
         clock.Stop();
         await _finished.CancelAsync();
+        typed?.End();
 
         long? cpuMs = _cgroup?.CpuTimeMs() is { } cpuAfter ? Math.Max(0, cpuAfter - cpuBefore) : null;
         var result = new ExecutionResult
@@ -151,6 +174,7 @@ internal sealed class SandboxProcess : IDisposable
             CpuTimeMs = cpuMs,
             PeakMemoryBytes = _cgroup?.PeakMemoryBytes(),
             SandboxLevel = level,
+            TypedInput = typed?.Transcript ?? "",
             StartedAt = startedAt,
             FinishedAt = startedAt.AddMilliseconds(clock.ElapsedMilliseconds),
         };

@@ -273,6 +273,9 @@ public class RunServiceTests
         public Task SaveOutputSoFarAsync(long executionId, string stdout, string stderr, CancellationToken cancellationToken = default) =>
             Task.CompletedTask;
 
+        public Task<int> NextSessionGenerationAsync(long conversationId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(1);
+
         public Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default)
         {
             Completed[executionId] = result;

@@ -107,11 +107,11 @@ public sealed class SandboxFixture : IDisposable
     /// </summary>
     public async Task<ExecutionResult> RunAsync(
         string language, string code, ExecutionLimits? limits = null, string stdin = "", Action<OutputChunk>? output = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, RunInput? input = null)
     {
         RequireBubblewrap();
         RequireLanguage(language);
-        var request = new ExecutionRequest(language, code) { Stdin = stdin, Limits = limits };
+        var request = new ExecutionRequest(language, code) { Stdin = stdin, Limits = limits, Input = input };
         if (!UsePrestarted) return await ColdExecutor.ExecuteAsync(request, output, cancellationToken);
 
         await PrestartedExecutor.WaitUntilPrestartedAsync(TimeSpan.FromSeconds(20));

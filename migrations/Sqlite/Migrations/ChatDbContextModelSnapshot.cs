@@ -179,6 +179,14 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("LastSessionGeneration")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -210,6 +218,9 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                     b.Property<string>("Detail")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ExecutionCounter")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("ExitCode")
                         .HasColumnType("INTEGER");
 
@@ -227,6 +238,13 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionEvent")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SessionGeneration")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("Signal")
                         .HasColumnType("INTEGER");
@@ -260,6 +278,10 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TypedInput")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("WallTimeMs")
                         .HasColumnType("INTEGER");
