@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CliWrap;
+using CodeChatter.Core.Chat;
 using CodeChatter.Benchmarks;
 
 // The performance table of the README, measured in one run so that ratios are fair on a shared,
@@ -64,11 +65,33 @@ try
     using var api = new HttpClient { BaseAddress = app.Address };
     api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-    async Task PostPrintOneAsync()
+    // Fresh-mode runs: each POST makes a new conversation in fresh mode, a fresh box per message, the first
+    // version's way (without a mode a new conversation is a session). An app whose engine has sessions but
+    // whose API does not take `mode` yet gets empty fresh-mode conversations made in the database instead,
+    // one per POST, so these rows still measure fresh boxes.
+    var freshConversations = new Queue<long>();
+    var freshConversationsLock = new SemaphoreSlim(1);
+    var apiTakesMode = true;
+    async Task<long> NextFreshConversationAsync()
     {
-        // A new conversation in fresh mode: a fresh box per message, the first version's way (without a
-        // mode a new conversation would be a session).
-        using var response = await api.PostAsJsonAsync("/api/runs", new { language = "python", code = "print(1)", mode = "fresh" });
+        await freshConversationsLock.WaitAsync();
+        try
+        {
+            if (freshConversations.Count == 0)
+            {
+                foreach (var id in await Seeder.EmptyConversationsAsync(app.DatabasePath, "bench@example.com", 1000, ConversationMode.Fresh)) freshConversations.Enqueue(id);
+            }
+            return freshConversations.Dequeue();
+        }
+        finally
+        {
+            freshConversationsLock.Release();
+        }
+    }
+
+    async Task<string?> PostFreshPrintOneAsync(long? conversationId)
+    {
+        using var response = await api.PostAsJsonAsync("/api/runs", new { language = "python", code = "print(1)", mode = "fresh", conversationId });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/runs: {(int)response.StatusCode} {body}");
         using var run = JsonDocument.Parse(body);
@@ -76,6 +99,21 @@ try
         {
             throw new InvalidOperationException("unexpected run: " + body);
         }
+        // No mode at all: an app from before sessions, where every run is a fresh one.
+        return run.RootElement.TryGetProperty("mode", out var mode) ? mode.GetString() : null;
+    }
+
+    async Task PostPrintOneAsync()
+    {
+        var mode = await PostFreshPrintOneAsync(apiTakesMode ? null : await NextFreshConversationAsync());
+        if (mode is not (null or "fresh")) throw new InvalidOperationException($"a fresh-mode run answered with mode '{mode}'");
+    }
+
+    if (await PostFreshPrintOneAsync(null) is not (null or "fresh"))
+    {
+        apiTakesMode = false;
+        Row("fresh-mode API runs below", "into database-made conversations",
+            "this build's API ignores `mode` (a new conversation is a session), so each fresh-mode POST goes to an empty fresh-mode conversation of its own made in the database beforehand");
     }
 
     if (!renderOnly)
