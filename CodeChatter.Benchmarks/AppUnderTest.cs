@@ -95,6 +95,10 @@ internal sealed class AppUnderTest : IAsyncDisposable
         // One token drives up to 16 concurrent clients here; the default allows 2 runs per person.
         ["Execution__MaxConcurrentRunsPerUser"] = "64",
         ["Execution__QueueCapacity"] = "1000",
+        // The session rows keep 9 Python sessions of one person live at once (one for latency, 8 for
+        // throughput); the defaults allow 3 per person and 4 per core on the machine.
+        ["Execution__MaxSessionsPerUser"] = "16",
+        ["Execution__MaxSessions"] = "64",
     };
 
     private async Task WaitUntilReadyAsync()

@@ -38,15 +38,19 @@ internal sealed class LatencySample(IReadOnlyList<double> milliseconds)
 internal static class Throughput
 {
     /// <summary>Completions per second of <paramref name="action"/> run by <paramref name="clients"/> concurrent loops for <paramref name="duration"/>.</summary>
-    public static async Task<double> MeasureAsync(int clients, TimeSpan duration, Func<Task> action)
+    public static Task<double> MeasureAsync(int clients, TimeSpan duration, Func<Task> action) =>
+        MeasureAsync(clients, duration, _ => action());
+
+    /// <summary>As above, with each loop's own index (0 to <paramref name="clients"/> - 1), for clients that each use their own conversation.</summary>
+    public static async Task<double> MeasureAsync(int clients, TimeSpan duration, Func<int, Task> action)
     {
         var completed = 0;
         var clock = Stopwatch.StartNew();
-        var loops = Enumerable.Range(0, clients).Select(async _ =>
+        var loops = Enumerable.Range(0, clients).Select(async client =>
         {
             while (clock.Elapsed < duration)
             {
-                await action();
+                await action(client);
                 Interlocked.Increment(ref completed);
             }
         });

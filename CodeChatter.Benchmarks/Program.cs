@@ -4,14 +4,24 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CliWrap;
+using CodeChatter.Core.Chat;
 using CodeChatter.Benchmarks;
 
 // The performance table of the README, measured in one run so that ratios are fair on a shared,
-// noisy machine. Usage: dotnet run -c Release --project CodeChatter.Benchmarks [-- --quick] [--render-only]
+// noisy machine. Usage: dotnet run -c Release --project CodeChatter.Benchmarks [-- --quick] [--render-only | --sessions-only]
 // --quick: fewer samples and 10,000 seeded runs instead of 100,000.
 // --render-only: only the page render times (and peak memory), skipping API latency and throughput.
+// --sessions-only: only the bare python and warm Jupyter baselines and the session rows (latency, memory,
+// throughput at 8 clients against fresh-box API runs at 8 clients).
 var quick = args.Contains("--quick");
 var renderOnly = args.Contains("--render-only");
+var sessionsOnly = args.Contains("--sessions-only");
+if (renderOnly && sessionsOnly)
+{
+    Console.Error.WriteLine("--render-only and --sessions-only exclude each other.");
+    return 2;
+}
 var latencyRuns = quick ? 50 : 300;
 var throughputWindow = TimeSpan.FromSeconds(quick ? 2 : 5);
 var renderRequests = quick ? 20 : 60;
@@ -27,6 +37,22 @@ void Row(string measure, string value, string note = "") { rows.Add((measure, va
 string Ms(double value) => value.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 string Rate(double value) => value.ToString("0.0", CultureInfo.InvariantCulture) + "/s";
 string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+string MiB(double kib) => (kib / 1024).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+string? sessionsProblem = null;
+
+// The set-up: the system packages the benchmark needs, its Jupyter baseline included.
+Console.Error.WriteLine("Checking the benchmark's prerequisites (scripts/prerequisites.sh bench)...");
+var setUp = await Cli.Wrap("bash")
+    .WithArguments([Path.Combine(repositoryRoot, "scripts", "prerequisites.sh"), "bench"])
+    .WithStandardOutputPipe(PipeTarget.ToDelegate(line => Console.Error.WriteLine("  " + line)))
+    .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Console.Error.WriteLine("  " + line)))
+    .WithValidation(CommandResultValidation.None)
+    .ExecuteAsync();
+if (setUp.ExitCode != 0)
+{
+    Console.Error.WriteLine($"scripts/prerequisites.sh bench failed (exit {setUp.ExitCode}).");
+    return 1;
+}
 
 try
 {
@@ -39,9 +65,35 @@ try
     using var api = new HttpClient { BaseAddress = app.Address };
     api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-    async Task PostPrintOneAsync()
+    // Fresh-mode runs: each POST makes a new conversation in fresh mode, a fresh box per message, the first
+    // version's way (without a mode a new conversation is a session). An app whose engine has sessions but
+    // whose API does not take `mode` yet gets empty fresh-mode conversations made in the database instead,
+    // one per POST, so these rows still measure fresh boxes.
+    var freshConversations = new Queue<long>();
+    var freshConversationsLock = new SemaphoreSlim(1);
+    var apiTakesMode = true;
+    async Task AddFreshConversationsAsync(int count)
     {
-        using var response = await api.PostAsJsonAsync("/api/runs", new { language = "python", code = "print(1)" });
+        foreach (var id in await Seeder.EmptyConversationsAsync(app.DatabasePath, "bench@example.com", count, ConversationMode.Fresh)) freshConversations.Enqueue(id);
+    }
+    async Task<long> NextFreshConversationAsync()
+    {
+        await freshConversationsLock.WaitAsync();
+        try
+        {
+            // Made ahead (below); running out only costs one sample a batch.
+            if (freshConversations.Count == 0) await AddFreshConversationsAsync(1000);
+            return freshConversations.Dequeue();
+        }
+        finally
+        {
+            freshConversationsLock.Release();
+        }
+    }
+
+    async Task<string?> PostFreshPrintOneAsync(long? conversationId)
+    {
+        using var response = await api.PostAsJsonAsync("/api/runs", new { language = "python", code = "print(1)", mode = "fresh", conversationId });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/runs: {(int)response.StatusCode} {body}");
         using var run = JsonDocument.Parse(body);
@@ -49,56 +101,157 @@ try
         {
             throw new InvalidOperationException("unexpected run: " + body);
         }
+        // No mode at all: an app from before sessions, where every run is a fresh one.
+        return run.RootElement.TryGetProperty("mode", out var mode) ? mode.GetString() : null;
+    }
+
+    async Task PostPrintOneAsync()
+    {
+        var mode = await PostFreshPrintOneAsync(apiTakesMode ? null : await NextFreshConversationAsync());
+        if (mode is not (null or "fresh")) throw new InvalidOperationException($"a fresh-mode run answered with mode '{mode}'");
+    }
+
+    if (await PostFreshPrintOneAsync(null) is not (null or "fresh"))
+    {
+        apiTakesMode = false;
+        await AddFreshConversationsAsync(sessionsOnly ? 2000 : 5000);
+        Row("fresh-mode API runs below", "into database-made conversations",
+            "this build's API ignores `mode` (a new conversation is a session), so each fresh-mode POST goes to an empty fresh-mode conversation of its own made in the database beforehand");
     }
 
     if (!renderOnly)
     {
         Console.Error.WriteLine("Latency, one at a time...");
         var bare = await LatencySample.MeasureAsync(latencyRuns / 2, ProcessBaselines.BarePythonAsync);
-        var sandboxed = await LatencySample.MeasureAsync(latencyRuns / 2, ProcessBaselines.SandboxedPythonAsync);
-        var apiLatency = await LatencySample.MeasureAsync(latencyRuns, PostPrintOneAsync, warmUp: 20);
-        Row("bare `python3 -c 'print(1)'` process, median", Ms(bare.Median), $"p90 {Ms(bare.P90)}");
-        Row("cold bubblewrap python process, median", Ms(sandboxed.Median), $"p90 {Ms(sandboxed.P90)}");
-        Row("`POST /api/runs` print(1), median", Ms(apiLatency.Median), $"p90 {Ms(apiLatency.P90)}, p99 {Ms(apiLatency.P99)}");
-        Row("API median / bare python median", Ratio(apiLatency.Median / bare.Median), "target < 1.00");
-        Row("API median / cold bubblewrap median", Ratio(apiLatency.Median / sandboxed.Median));
-
-        Console.Error.WriteLine("Throughput...");
-        foreach (var clients in new[] { 1, 2, 4, 8, 16 })
+        Row("bare `python3 -c 'print(1)'` process, median", Ms(bare.Median), $"p90 {Ms(bare.P90)}, p95 {Ms(bare.P95)}");
+        if (!sessionsOnly)
         {
-            var apiRate = await Throughput.MeasureAsync(clients, throughputWindow, PostPrintOneAsync);
-            var boxRate = await Throughput.MeasureAsync(clients, throughputWindow, ProcessBaselines.SandboxedPythonAsync);
-            Row($"throughput at {clients} client(s): API / bare sandboxed starts", $"{Rate(apiRate)} / {Rate(boxRate)}",
-                $"ratio {Ratio(apiRate / boxRate)}" + (clients == 8 ? ", target >= 0.80" : ""));
+            var sandboxed = await LatencySample.MeasureAsync(latencyRuns / 2, ProcessBaselines.SandboxedPythonAsync);
+            var apiLatency = await LatencySample.MeasureAsync(latencyRuns, PostPrintOneAsync, warmUp: 20);
+            Row("cold bubblewrap python process, median", Ms(sandboxed.Median), $"p90 {Ms(sandboxed.P90)}");
+            Row("`POST /api/runs` print(1), fresh mode, median", Ms(apiLatency.Median), $"p90 {Ms(apiLatency.P90)}, p99 {Ms(apiLatency.P99)}");
+            Row("API median / bare python median", Ratio(apiLatency.Median / bare.Median), "target < 1.00");
+            Row("API median / cold bubblewrap median", Ratio(apiLatency.Median / sandboxed.Median));
+        }
+
+        Console.Error.WriteLine("Warm Jupyter kernel round trip...");
+        var jupyter = await JupyterBaseline.MeasureAsync(repositoryRoot, latencyRuns, warmUp: 20);
+        Row("warm Jupyter kernel `execute(\"print(1)\")` round trip, median / p95", $"{Ms(jupyter.Median)} / {Ms(jupyter.P95)}",
+            $"one ipykernel (Debian python3-ipykernel) via jupyter_client, {jupyter.Count} executes after 20 warm-up ones, each until its execute_reply and idle status");
+        if (jupyter.KernelResidentKib is { } kernelKib) Row("idle Jupyter kernel memory (VmRSS)", MiB(kernelKib), "the ipykernel process, 1 s after its last execute");
+
+        Console.Error.WriteLine("Session latency and memory...");
+        try
+        {
+            var (session, identity) = await SessionConversation.StartAsync(api, SessionMemory.IdentifyCode);
+            var sessionLatency = await LatencySample.MeasureAsync(latencyRuns, session.PrintOneAsync, warmUp: 20);
+            Row("`POST /api/runs` print(1) into a live Python session, median / p95", $"{Ms(sessionLatency.Median)} / {Ms(sessionLatency.P95)}",
+                $"one session conversation, {latencyRuns} messages after 20 warm-up ones; p99 {Ms(sessionLatency.P99)}");
+            Row("session median / bare python median", Ratio(sessionLatency.Median / bare.Median), "target <= 0.50");
+            Row("session median / warm Jupyter round trip median", Ratio(sessionLatency.Median / jupyter.Median), "target <= 2.00");
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            try
+            {
+                var footprint = SessionMemory.Find(identity, app.ProcessId);
+                var cgroup = footprint.CgroupBytes is { } bytes
+                    ? $"its cgroup charges {MiB(bytes / 1024.0)} ({footprint.CgroupFile})"
+                    : "it has no memory cgroup of its own here (same as the server's)";
+                Row("idle Python session memory (VmRSS)", MiB(footprint.ResidentKib),
+                    $"host pid {footprint.HostPid}, uid {footprint.Uid}{(footprint.IsDashC ? ", the `-c` driver" : "")}, found by the pid namespace and in-box pid the session printed; " +
+                    $"/proc/N/status 2 s after its last message; Pss {(footprint.ProportionalKib is { } pss ? MiB(pss) : "unreadable")}; " +
+                    $"{footprint.BoxProcesses} process(es) in its pid namespace, {MiB(footprint.BoxResidentKib)} RSS together; {cgroup}");
+            }
+            catch (InvalidOperationException exception)
+            {
+                Row("idle Python session memory (VmRSS)", "not found", exception.Message);
+            }
+        }
+        catch (SessionsUnavailableException exception)
+        {
+            sessionsProblem = $"{exception.Message}. The app answered: {exception.Answer}";
+            Row("session rows", "not measured", exception.Message);
+        }
+
+        double? freshRateAt8 = null;
+        if (!sessionsOnly)
+        {
+            Console.Error.WriteLine("Throughput...");
+            foreach (var clients in new[] { 1, 2, 4, 8, 16 })
+            {
+                var apiRate = await Throughput.MeasureAsync(clients, throughputWindow, PostPrintOneAsync);
+                var boxRate = await Throughput.MeasureAsync(clients, throughputWindow, ProcessBaselines.SandboxedPythonAsync);
+                if (clients == 8) freshRateAt8 = apiRate;
+                Row($"throughput at {clients} client(s): API / bare sandboxed starts", $"{Rate(apiRate)} / {Rate(boxRate)}",
+                    $"ratio {Ratio(apiRate / boxRate)}" + (clients == 8 ? ", target >= 0.80" : ""));
+            }
+        }
+
+        if (sessionsProblem is null)
+        {
+            Console.Error.WriteLine("Session throughput at 8 clients...");
+            try
+            {
+                // Each client its own conversation and session, started (and warmed by a message) before the clock runs.
+                var sessions = new List<SessionConversation>();
+                for (var i = 0; i < 8; i++)
+                {
+                    var (session, _) = await SessionConversation.StartAsync(api, "print(1)");
+                    await session.PrintOneAsync();
+                    sessions.Add(session);
+                }
+                if (freshRateAt8 is null)
+                {
+                    for (var i = 0; i < 20; i++) await PostPrintOneAsync();
+                    freshRateAt8 = await Throughput.MeasureAsync(8, throughputWindow, PostPrintOneAsync);
+                }
+                var sessionRate = await Throughput.MeasureAsync(8, throughputWindow, client => sessions[client].PrintOneAsync());
+                Row("throughput at 8 clients: session messages (8 conversations) / fresh-mode API runs", $"{Rate(sessionRate)} / {Rate(freshRateAt8.Value)}",
+                    $"ratio {Ratio(sessionRate / freshRateAt8.Value)}, target >= 3.00");
+            }
+            catch (SessionsUnavailableException exception)
+            {
+                sessionsProblem = $"{exception.Message}. The app answered: {exception.Answer}";
+                Row("session throughput at 8 clients", "not measured", exception.Message);
+            }
         }
     }
 
-    Console.Error.WriteLine($"Seeding a 500-snippet conversation and {seededRuns:N0} stored runs...");
-    var seeding = Stopwatch.StartNew();
-    var conversationId = await Seeder.ConversationAsync(app.DatabasePath, "bench@example.com", 500);
-    await Seeder.RunsAsync(app.DatabasePath, "history@example.com", seededRuns, snippetsPerConversation: 50);
-    Console.Error.WriteLine($"  seeded in {seeding.Elapsed.TotalSeconds:0.0} s");
+    if (!sessionsOnly)
+    {
+        Console.Error.WriteLine($"Seeding a 500-snippet conversation and {seededRuns:N0} stored runs...");
+        var seeding = Stopwatch.StartNew();
+        var conversationId = await Seeder.ConversationAsync(app.DatabasePath, "bench@example.com", 500);
+        await Seeder.RunsAsync(app.DatabasePath, "history@example.com", seededRuns, snippetsPerConversation: 50);
+        Console.Error.WriteLine($"  seeded in {seeding.Elapsed.TotalSeconds:0.0} s");
 
-    using var benchBrowser = await SignedInClientAsync(app.Address, "bench@example.com", password);
-    using var historyBrowser = await SignedInClientAsync(app.Address, "history@example.com", password);
-    var conversationPage = await LatencySample.MeasureAsync(renderRequests, () => GetPageAsync(benchBrowser, $"/Conversations/{conversationId}"), renderWarmUp);
-    var runsPage = await LatencySample.MeasureAsync(renderRequests, () => GetPageAsync(historyBrowser, "/Runs"), renderWarmUp);
-    var runsFiltered = await LatencySample.MeasureAsync(renderRequests, () => GetPageAsync(historyBrowser, "/Runs?Status=failed&Text=range"), renderWarmUp);
-    Row("render conversation of 500 snippets, median / p95", $"{Ms(conversationPage.Median)} / {Ms(conversationPage.P95)}", "target p95 < 50 ms");
-    Row($"render runs page, {seededRuns:N0} runs, median / p95", $"{Ms(runsPage.Median)} / {Ms(runsPage.P95)}", "target p95 < 50 ms");
-    Row($"render runs page filtered (status + text), median / p95", $"{Ms(runsFiltered.Median)} / {Ms(runsFiltered.P95)}");
-    Row("server peak memory (VmHWM)", $"{app.PeakMemoryBytes() / (1024 * 1024)} MiB");
+        using var benchBrowser = await SignedInClientAsync(app.Address, "bench@example.com", password);
+        using var historyBrowser = await SignedInClientAsync(app.Address, "history@example.com", password);
+        var conversationPage = await LatencySample.MeasureAsync(renderRequests, () => GetPageAsync(benchBrowser, $"/Conversations/{conversationId}"), renderWarmUp);
+        var runsPage = await LatencySample.MeasureAsync(renderRequests, () => GetPageAsync(historyBrowser, "/Runs"), renderWarmUp);
+        var runsFiltered = await LatencySample.MeasureAsync(renderRequests, () => GetPageAsync(historyBrowser, "/Runs?Status=failed&Text=range"), renderWarmUp);
+        Row("render conversation of 500 snippets, median / p95", $"{Ms(conversationPage.Median)} / {Ms(conversationPage.P95)}", "target p95 < 50 ms");
+        Row($"render runs page, {seededRuns:N0} runs, median / p95", $"{Ms(runsPage.Median)} / {Ms(runsPage.P95)}", "target p95 < 50 ms");
+        Row($"render runs page filtered (status + text), median / p95", $"{Ms(runsFiltered.Median)} / {Ms(runsFiltered.P95)}");
+        Row("server peak memory (VmHWM)", $"{app.PeakMemoryBytes() / (1024 * 1024)} MiB");
+    }
 }
 finally
 {
     try { work.Delete(recursive: true); } catch (IOException) { }
 }
 
-Console.WriteLine($"CodeChatter benchmark, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores{(quick ? " (quick)" : "")}{(renderOnly ? " (render only)" : "")}");
+Console.WriteLine($"CodeChatter benchmark, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores{(quick ? " (quick)" : "")}{(renderOnly ? " (render only)" : "")}{(sessionsOnly ? " (sessions only)" : "")}");
 Console.WriteLine();
 Console.WriteLine("| measure | value | note |");
 Console.WriteLine("| --- | --- | --- |");
 foreach (var (measure, value, note) in rows) Console.WriteLine($"| {measure} | {value} | {note} |");
+if (sessionsProblem is not null)
+{
+    Console.Error.WriteLine();
+    Console.Error.WriteLine("The session rows were not measured: " + sessionsProblem);
+    return 1;
+}
 return 0;
 
 static async Task GetPageAsync(HttpClient client, string path)

@@ -24,6 +24,20 @@ internal static class Seeder
         return conversation.Id;
     }
 
+    /// <summary>Empty conversations of that person in <paramref name="mode"/>, for runs to be appended to.</summary>
+    public static async Task<List<long>> EmptyConversationsAsync(string databasePath, string email, int count, ConversationMode mode)
+    {
+        await using var db = Open(databasePath);
+        var owner = await db.Users.SingleAsync(u => u.Email == email);
+        var now = DateTime.UtcNow;
+        var conversations = Enumerable.Range(0, count)
+            .Select(i => new Conversation { OwnerId = owner.Id, Title = $"{mode.ToWire()} {i}", Mode = mode, CreatedAt = now, UpdatedAt = now })
+            .ToList();
+        db.Conversations.AddRange(conversations);
+        await db.SaveChangesAsync();
+        return conversations.Select(c => c.Id).ToList();
+    }
+
     public static async Task RunsAsync(string databasePath, string email, int runs, int snippetsPerConversation)
     {
         var ownerId = await OwnerIdAsync(databasePath, email);

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs the system packages CodeChatter needs, and nothing when all are present.
-# Usage: scripts/prerequisites.sh run|test
+# Usage: scripts/prerequisites.sh run|test|bench
 # Each entry is "path-that-must-exist:debian-package". Paths are absolute on purpose: the sandbox
 # runs /usr/bin tools, so a python3 elsewhere on PATH (pyenv, conda) does not count.
 set -euo pipefail
 
 run_needs=(/usr/bin/bwrap:bubblewrap "/usr/lib/$(uname -m)-linux-gnu/libseccomp.so.2:libseccomp2" /usr/bin/python3:python3 /usr/bin/prlimit:util-linux /usr/bin/setpriv:util-linux)
 test_needs=("${run_needs[@]}" /usr/lib/python3/dist-packages/numpy:python3-numpy /usr/bin/node:nodejs /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev /usr/bin/chromium:chromium)
+# The benchmark's warm Jupyter kernel baseline (CodeChatter.Benchmarks/jupyter_roundtrip.py); the app never uses them.
+bench_needs=("${test_needs[@]}" /usr/lib/python3/dist-packages/ipykernel:python3-ipykernel /usr/lib/python3/dist-packages/jupyter_client:python3-jupyter-client)
 
 case "${1:-}" in
   run) needs=("${run_needs[@]}") ;;
   test) needs=("${test_needs[@]}") ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  bench) needs=("${bench_needs[@]}") ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()

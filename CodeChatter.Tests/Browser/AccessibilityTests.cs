@@ -71,6 +71,19 @@ public class AccessibilityTests(BrowserFixture browser)
             await CheckAsync(page, path, report, serious);
         }
 
+        // The chat's session: its panel, a run waiting at its input line, and the notice that the state was lost.
+        await page.GotoAsync(chat);
+        var asking = await SendAsync(page, "answer = input('answer? ')");
+        var inputField = asking.Locator("form.input-line input[name=text]");
+        await Expect(inputField).ToBeVisibleAsync();
+        await CheckAsync(page, $"{chat} (session, live input line)", report, serious);
+        await inputField.FillAsync("42");
+        await inputField.PressAsync("Enter");
+        await ExpectStatusAsync(asking, "succeeded");
+        await page.Locator("#session-restart button").ClickAsync();
+        await Expect(page.Locator("#session-panel .state-lost")).ToBeVisibleAsync();
+        await CheckAsync(page, $"{chat} (session state lost)", report, serious);
+
         // At phone width, where tables and output boxes scroll sideways.
         await page.SetViewportSizeAsync(390, 844);
         foreach (var path in new[] { chat, "/Runs", "/Account/Tokens", "/Admin/Runs", "/Admin/Audit" })

@@ -72,6 +72,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         }
+
+        // Every browser test is a new person whose sessions stay live (idle for 15 minutes); the machine-wide
+        // default (four per core) would refuse a later test's first message in a session conversation.
+        protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Execution:MaxSessions"] = "200" };
     }
 }
 

@@ -148,7 +148,7 @@ internal sealed class SessionBox : IDisposable
             if (!_task.Task.IsCompleted) Kill(null);
             await WaitForExitAsync();
         }
-        else if (await Task.WhenAny(feeding, Task.Delay(InterruptGrace)) != feeding)
+        else if (!feeding.IsCompleted && await Task.WhenAny(feeding, Task.Delay(InterruptGrace)) != feeding)
         {
             // The driver reported its end but does not take the end of this message's input: it is
             // not in a state to run another message.

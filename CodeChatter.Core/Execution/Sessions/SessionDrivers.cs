@@ -326,7 +326,8 @@ internal static class SessionDrivers
           __cc_feed >"$__cc_dir/stdin" 2>/dev/null &
           __cc_feeder=$!
           trap 'trap : INT; return 130' INT
-          source "$__cc_dir/code" <"$__cc_dir/stdin"
+          # The control stream (fd 3) is closed for the message: only the driver reads frames.
+          source "$__cc_dir/code" <"$__cc_dir/stdin" 3<&-
           __cc_status=$?
           trap : INT
           printf '\0CC-END:%s:%d\n' "$__cc_nonce" "$__cc_status" >&2

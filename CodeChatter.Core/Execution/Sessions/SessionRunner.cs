@@ -10,6 +10,12 @@ namespace CodeChatter.Core.Execution.Sessions;
 /// and owns their lifetimes. Sessions need bubblewrap: without it (a development machine) this runner
 /// supports no language and callers run messages in fresh boxes instead.
 /// </summary>
+/// <remarks>
+/// A request's tighter wall, CPU and output limits apply to its message; memory and processes are the
+/// session's (the instance's limits, set when the session started), so tighter values of those are not
+/// applied. Python's <c>exit()</c>/<c>sys.exit()</c> ends only the message (as in Jupyter); Node's
+/// <c>process.exit</c> and Bash's <c>exit</c> end the session.
+/// </remarks>
 public sealed class SessionRunner : ISessionRunner, IDisposable
 {
     private static readonly UTF8Encoding Utf8 = new(false);
@@ -25,6 +31,7 @@ public sealed class SessionRunner : ISessionRunner, IDisposable
     private readonly SessionRegistry _registry;
     private readonly ITimer _idleCheck;
     private int _disposed;
+    private int _pendingShutDowns;
 
     /// <summary>Creates the runner over the executor whose launcher, uid slots, run folder and seccomp filter its boxes share.</summary>
     /// <param name="executor">The executor that starts the boxes.</param>
@@ -102,6 +109,13 @@ public sealed class SessionRunner : ISessionRunner, IDisposable
             {
                 // Ended (idle, restart, an exit or a kill) while this message waited: it starts the next one.
                 if (session.IsEnded) continue;
+                if (session.Box is { IsAlive: false } gone)
+                {
+                    // Its interpreter died between messages (a background thread ended it): start the next one.
+                    _registry.Remove(session);
+                    gone.Dispose();
+                    continue;
+                }
                 return await RunInSessionAsync(session, language.Definition, request, code, stdin, limits, newGeneration, output, cancellationToken);
             }
             finally
@@ -217,7 +231,24 @@ public sealed class SessionRunner : ISessionRunner, IDisposable
     }
 
     // The box of a removed session; a message running in it reports that its session was ended.
-    private Task ShutDownAsync(LiveSession session, SessionEndReason reason) => Task.Run(() => ShutDown(session, reason));
+    private Task ShutDownAsync(LiveSession session, SessionEndReason reason)
+    {
+        Interlocked.Increment(ref _pendingShutDowns);
+        return Task.Run(() =>
+        {
+            try
+            {
+                ShutDown(session, reason);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingShutDowns);
+            }
+        });
+    }
+
+    /// <summary>Whether every session ended so far has been shut down (nothing of it is left on the host).</summary>
+    internal bool IsShutDownComplete => Volatile.Read(ref _pendingShutDowns) == 0;
 
     private void ShutDown(LiveSession session, SessionEndReason reason)
     {

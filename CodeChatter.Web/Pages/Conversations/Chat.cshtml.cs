@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CodeChatter.Web.Pages.Conversations;
 
 /// <summary>One conversation: the person's messages, the robot's replies, and the forms to send more.</summary>
-public class ChatModel(IConversationQueries conversations, RunService runs, LanguageCatalog languages) : PageModel
+public class ChatModel(
+    IConversationQueries conversations, IRunQueries runQueries, RunService runs, SessionService sessions, LiveRuns liveRuns,
+    LanguageCatalog languages) : PageModel
 {
     [BindProperty]
     public RunInput Input { get; set; } = new();
@@ -20,6 +22,9 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
     public string? StatusMessage { get; set; }
 
     public ConversationView Conversation { get; private set; } = null!;
+
+    /// <summary>How the conversation runs its messages and what of its session is live.</summary>
+    public SessionPanel Panel { get; private set; } = null!;
 
     /// <summary>The person's conversations for the side list, most recently active first, filtered by <see cref="Filter"/>.</summary>
     public IReadOnlyList<ConversationSummary> SideList { get; private set; } = [];
@@ -53,6 +58,56 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
         return Partial("_Messages", new MessageList(id, [message], ReadOnly: false));
     }
 
+    /// <summary>The session panel as <c>_SessionPanel</c> draws it: what the page's script swaps in after each run.</summary>
+    public async Task<IActionResult> OnGetSessionPanelAsync(long id)
+    {
+        var panel = await sessions.GetPanelAsync(User.UserId(), id, HttpContext.RequestAborted);
+        return panel is null ? NotFound() : Partial("_SessionPanel", panel);
+    }
+
+    /// <summary>The panel's Restart: ends the conversation's live sessions; the next message starts from nothing.</summary>
+    public async Task<IActionResult> OnPostRestartAsync(long id)
+    {
+        var ended = await sessions.RestartAsync(User.UserId(), id);
+        if (ended is null) return NotFound();
+        StatusMessage = ended == 0
+            ? "No session was running: the next message starts one."
+            : "Restarted: the session and its state are gone, and the next message starts a new one.";
+        return RedirectToPage("/Conversations/Chat", null, new { id }, "session-panel");
+    }
+
+    /// <summary>The panel's mode switch (<c>session</c> or <c>fresh</c>); a change ends the live sessions.</summary>
+    public async Task<IActionResult> OnPostModeAsync(long id, string? mode)
+    {
+        if (!ConversationModes.TryParse(mode, out var chosen)) return BadRequest();
+        if (!await sessions.SetModeAsync(User.UserId(), id, chosen)) return NotFound();
+        StatusMessage = chosen == ConversationMode.Session
+            ? "Messages from now on keep their state in a live session."
+            : "Each message from now on runs in a fresh sandbox.";
+        return RedirectToPage("/Conversations/Chat", null, new { id }, "session-panel");
+    }
+
+    /// <summary>
+    /// A line typed into a run in flight (with <paramref name="end"/>, then end of its input, as Ctrl+D). The
+    /// page's script posts it and echoes the line; without script the form posts and the page comes back.
+    /// Not found unless the run is this person's, in this conversation, and still takes input.
+    /// </summary>
+    public async Task<IActionResult> OnPostInputAsync(long id, long executionId, string? text, bool end = false)
+    {
+        var userId = User.UserId();
+        if (!await runQueries.IsOwnedAsync(userId, id, executionId, HttpContext.RequestAborted)) return NotFound();
+        var live = liveRuns.Find(executionId, userId);
+        if (live?.Input is null || live.Result is not null || live.Input.HasEnded) return NotFound();
+        // A form sends CRLF for a line break; the run reads lines as a terminal gives them.
+        var line = text?.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        // Enter on an empty field is an empty line; End input with nothing typed only ends the input.
+        var accepted = (end && string.IsNullOrEmpty(line)) || live.SendInput((line ?? "") + "\n");
+        if (end) live.EndInput();
+        if (WantsJson()) return new JsonResult(new { accepted, ended = end });
+        if (!accepted) StatusMessage = "The run took no more input.";
+        return RedirectToPage("/Conversations/Chat", null, new { id }, $"execution-{executionId}");
+    }
+
     public async Task<IActionResult> OnPostRunAsync(long id)
     {
         Input.UseUnixLineEndings();
@@ -79,7 +134,7 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
         if (problems.Count > 0) return StartProblems.For(problems);
         var userId = User.UserId();
         var started = await runs.StartAsync(new NewMessage(
-            userId, id, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit));
+            userId, id, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit) { Interactive = true });
         if (started is null) return NotFound();
         var stored = started.Stored;
         var message = await conversations.FindMessageAsync(userId, stored.SnippetId);
@@ -121,14 +176,18 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
     /// <summary>
     /// A re-run started by the page's script: starts it and answers at once with JSON, as <see cref="OnPostStartAsync"/>
     /// does; the script swaps in the message as the server draws it and follows the run's live output. With
-    /// <paramref name="all"/> it is one step of re-running the whole conversation, which the script walks through.
+    /// <paramref name="all"/> it is one step of re-running the whole conversation, which the script walks through;
+    /// its <paramref name="first"/> step restarts a session conversation's sessions, so the replay starts from
+    /// nothing as the form's Re-run all does. A single re-run takes typed input; a step of Re-run all reads only
+    /// its standard input, so the replay never waits for someone to type.
     /// </summary>
-    public async Task<IActionResult> OnPostRerunStartAsync(long id, long snippetId, bool all = false)
+    public async Task<IActionResult> OnPostRerunStartAsync(long id, long snippetId, bool all = false, bool first = false)
     {
         var userId = User.UserId();
         var message = await conversations.FindMessageAsync(userId, snippetId, HttpContext.RequestAborted);
         if (message is null || message.ConversationId != id || message.Kind != SnippetKind.Code) return NotFound();
-        var started = await runs.StartRerunAsync(userId, snippetId, all ? ExecutionTrigger.ConversationRerun : ExecutionTrigger.Rerun);
+        var started = await runs.StartRerunAsync(
+            userId, snippetId, all ? ExecutionTrigger.ConversationRerun : ExecutionTrigger.Rerun, restartSession: all && first, interactive: !all);
         if (started is null) return NotFound();
         var executionId = started.ExecutionId;
         return new JsonResult(new StartedRerunView(
@@ -149,6 +208,9 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
         return RedirectToPage("/Conversations/Chat", new { id });
     }
 
+    private bool WantsJson() =>
+        Request.Headers.Accept.Any(accept => accept?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
+
     private void AddErrors(IReadOnlyDictionary<string, string> problems, string text, string language, string stdin)
     {
         foreach (var (field, message) in problems)
@@ -163,6 +225,7 @@ public class ChatModel(IConversationQueries conversations, RunService runs, Lang
         var conversation = await conversations.FindOwnedAsync(userId, id, HttpContext.RequestAborted);
         if (conversation is null) return false;
         Conversation = conversation;
+        Panel = (await sessions.GetPanelAsync(userId, id, HttpContext.RequestAborted))!;
         var all = await conversations.ListAllAsync(userId, HttpContext.RequestAborted);
         SideList = string.IsNullOrWhiteSpace(Filter)
             ? all

@@ -16,6 +16,10 @@ public class NewModel(RunService runs) : PageModel
     [StringLength(200)]
     public string? Title { get; set; }
 
+    /// <summary>How the new conversation runs its snippets: <c>session</c> (the default) or <c>fresh</c>.</summary>
+    [BindProperty]
+    public string Mode { get; set; } = ConversationModes.Default.ToWire();
+
     public void OnGet()
     {
     }
@@ -28,10 +32,11 @@ public class NewModel(RunService runs) : PageModel
             ModelState.AddModelError(field == "Text" ? "Input.Code" : $"Input.{field}", message);
         }
         if (MessageText.NulProblem(Title, "title") is { } title) ModelState.AddModelError(nameof(Title), title);
+        var mode = ChosenMode();
         if (!ModelState.IsValid) return Page();
 
         var outcome = await runs.SubmitAsync(new NewMessage(
-            User.UserId(), null, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit) { Title = Title });
+            User.UserId(), null, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit) { Title = Title, Mode = mode });
         // A new conversation is always the person's own.
         var stored = outcome!.Stored;
         return RedirectToPage("/Conversations/Chat", null, new { id = stored.ConversationId }, $"execution-{stored.ExecutionId}");
@@ -47,12 +52,13 @@ public class NewModel(RunService runs) : PageModel
         var problems = runs.Validate(SnippetKind.Code, Input.Language, Input.Code, Input.Stdin);
         if (problems.Count > 0) return StartProblems.For(problems);
         if (MessageText.NulProblem(Title, "title") is { } title) ModelState.AddModelError(nameof(Title), title);
+        var mode = ChosenMode();
         if (!ModelState.IsValid)
         {
             return BadRequest(new { errors = ModelState.Where(e => e.Value!.Errors.Count > 0).ToDictionary(e => e.Key, e => e.Value!.Errors[0].ErrorMessage) });
         }
         var started = await runs.StartAsync(new NewMessage(
-            User.UserId(), null, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit) { Title = Title });
+            User.UserId(), null, SnippetKind.Code, Input.Language!, Input.Code!, Input.Stdin ?? "", ExecutionTrigger.Submit) { Title = Title, Mode = mode, Interactive = true });
         var stored = started!.Stored;
         return new JsonResult(new
         {
@@ -60,5 +66,12 @@ public class NewModel(RunService runs) : PageModel
             stored.ExecutionId,
             url = Url.Page("/Conversations/Chat", null, new { id = stored.ConversationId }, null, null, $"execution-{stored.ExecutionId}"),
         });
+    }
+
+    private ConversationMode ChosenMode()
+    {
+        if (ConversationModes.TryParse(Mode, out var mode)) return mode;
+        ModelState.AddModelError(nameof(Mode), "Choose how the conversation runs its messages.");
+        return ConversationModes.Default;
     }
 }

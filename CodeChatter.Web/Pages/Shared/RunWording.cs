@@ -64,4 +64,49 @@ public static class RunWording
             _ => string.IsNullOrEmpty(run.Detail) ? null : run.Detail,
         };
     }
+
+    /// <summary>
+    /// What a run did to its conversation's session, in words ("Started a new session"), or null when it ran
+    /// fresh or simply continued the session it found.
+    /// </summary>
+    public static string? SessionEvent(RunView run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.SessionEvent switch
+        {
+            null => null,
+            Core.Execution.Sessions.SessionEvent.Started => "Started a new session: nothing from earlier messages was there.",
+            Core.Execution.Sessions.SessionEvent.KilledStateLost => "The session was restarted and its state lost.",
+            Core.Execution.Sessions.SessionEvent.EndedByMemory => "The session ended: memory limit.",
+            Core.Execution.Sessions.SessionEvent.EndedByExit => "The session ended: the program exited.",
+            _ when run.Status is RunStatus.Killed or RunStatus.TimedOut => "Interrupted; the session kept its state.",
+            _ when run.ReranInLiveSession && run.ExecutionCounter is { } counter =>
+                $"Ran again in the live session as [{counter.ToString(CultureInfo.InvariantCulture)}].",
+            _ => null,
+        };
+    }
+
+    /// <summary>The tooltip of a session reply's <c>[n]</c> and "session g": what the two numbers mean.</summary>
+    public static string SessionPlace(int counter, int generation) =>
+        $"Message {counter.ToString(CultureInfo.InvariantCulture)} run in session {generation.ToString(CultureInfo.InvariantCulture)} " +
+        "of this conversation: a restart starts the next session, from nothing.";
+
+    /// <summary>A conversation's mode in words, as the session panel and the New page name it.</summary>
+    public static string Mode(ConversationMode mode) => mode switch
+    {
+        ConversationMode.Session => "Keep state between messages (session)",
+        _ => "Fresh sandbox for every message",
+    };
+
+    /// <summary>How long a session has waited: "idle 12 s", "idle 3 min", "idle 1 h 5 min".</summary>
+    public static string Idle(TimeSpan idle)
+    {
+        if (idle < TimeSpan.FromMinutes(1)) return $"idle {((int)idle.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s";
+        if (idle < TimeSpan.FromHours(1)) return $"idle {((int)idle.TotalMinutes).ToString(CultureInfo.InvariantCulture)} min";
+        return $"idle {((int)idle.TotalHours).ToString(CultureInfo.InvariantCulture)} h {idle.Minutes.ToString(CultureInfo.InvariantCulture)} min";
+    }
+
+    /// <summary>Memory in MiB with one decimal ("12.3 MiB"), or "unknown" where the machine cannot account for it.</summary>
+    public static string MemoryNow(long? bytes) =>
+        bytes is { } known ? (known / (1024d * 1024d)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB" : "unknown";
 }

@@ -1,6 +1,7 @@
 // The chat's behaviour when JavaScript is on: the code editor, sending and re-running without a reload,
 // live output (server-sent events), Stop, Copy / Show all on output, where the view and the focus go,
-// Edit as new message, and the side list's fold and filter. Every page works without it through plain
+// Edit as new message, the side list's fold and filter, typing into a run in flight, and the session panel
+// drawn again after each run. Every page works without it through plain
 // form posts. Text from people and snippets only ever goes into the page as text (textContent, text
 // nodes), or inside markup the server drew with its _Messages partial (where Razor encoded it): a new
 // message and a finished reply are fetched from the server, never rebuilt here.
@@ -26,7 +27,8 @@
     document.querySelectorAll('form.rerun-form').forEach(setUpRerun);
     const rerunAll = document.getElementById('rerun-all');
     if (rerunAll) setUpRerunAll(rerunAll);
-    document.querySelectorAll('article.reply').forEach(followOrFinish);
+    setUpSessionPanel();
+    document.querySelectorAll('article.reply').forEach(reply => followOrFinish(reply));
     const chat = document.getElementById('chat');
     if (chat) {
       setUpSideList();
@@ -267,7 +269,7 @@
     scrollToNewest();
     const reply = message.querySelector('article.reply');
     // A quick run may already have ended when its message is drawn.
-    if (reply) followOrFinish(reply);
+    if (reply) followOrFinish(reply, true);
   }
 
   function setUpMessage(message) {
@@ -276,10 +278,12 @@
     if (rerun) setUpRerun(rerun);
   }
 
-  // Resolves when the reply has ended and shows its stored result (at once for one already ended).
-  function followOrFinish(reply) {
+  // Resolves when the reply has ended and shows its stored result (at once for one already ended). A reply
+  // just drawn (justDrawn) that had already ended changed the session as well: the panel is drawn again.
+  function followOrFinish(reply, justDrawn) {
     if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) return follow(reply);
     addOutputTools(reply);
+    if (justDrawn) refreshSessionPanel();
     return Promise.resolve(reply);
   }
 
@@ -297,7 +301,9 @@
   }
 
   // Starts a re-run and swaps the message in; resolves with the finished reply, or null when it could not start.
-  async function rerun(form, partOfAll) {
+  // The first step of a Re-run all (first) restarts a session conversation's session, so the replay starts
+  // from nothing.
+  async function rerun(form, partOfAll, first) {
     const button = form.querySelector('button[type=submit]');
     if (form.dataset.busy) return null;
     form.dataset.busy = 'yes';
@@ -306,6 +312,7 @@
     try {
       const body = new FormData(form);
       if (partOfAll) body.append('all', 'true');
+      if (first) body.append('first', 'true');
       const response = await fetch(form.dataset.startUrl, {
         method: 'POST', body, headers: { Accept: 'application/json' }, credentials: 'same-origin',
       });
@@ -334,7 +341,7 @@
     if (hadFocus && !partOfAll) focusEditor();
     const reply = message.querySelector(`#execution-${started.executionId}`) || message.querySelector('article.reply');
     currentRun = { stopUrl: started.stopUrl, form: reply && reply.querySelector('form.stop-form') };
-    return reply ? followOrFinish(reply) : null;
+    return reply ? followOrFinish(reply, true) : null;
   }
 
   // The run a "Re-run all" is at, for its Stop.
@@ -349,6 +356,7 @@
       showBusyOnSubmit(form);
       return;
     }
+    form.dataset.live = 'yes';
     let stopping = false;
     stopButton.addEventListener('click', async () => {
       stopping = true;
@@ -379,6 +387,7 @@
       let done = 0;
       let changed = 0;
       let failed = false;
+      let first = true;
       for (const [index, id] of ids.entries()) {
         if (stopping) break;
         const rerunForm = document.querySelector(`#snippet-${CSS.escape(id)} form.rerun-form`);
@@ -386,7 +395,8 @@
         progress.textContent = `Re-running ${index + 1} of ${ids.length}…`;
         let reply;
         try {
-          reply = await rerun(rerunForm, true);
+          reply = await rerun(rerunForm, true, first);
+          first = false;
         } catch (error) {
           failed = true;
           break;
@@ -406,8 +416,65 @@
       stopButton.hidden = true;
       delete form.dataset.busy;
       setBusy(button, false);
+      await refreshSessionPanel();
       focusEditor();
     });
+  }
+
+  // The session panel: its Re-run all (shown when the session's state was lost) runs the page's live Re-run
+  // all; Restart and the mode switch stay plain form posts. The panel is drawn again by the server after
+  // each run ends, so what it says (memory, messages run, a lost state) follows the conversation.
+  function setUpSessionPanel() {
+    document.addEventListener('submit', event => {
+      if (!event.target.matches || !event.target.matches('#session-rerun-all')) return;
+      const live = document.getElementById('rerun-all');
+      if (!live || !live.dataset.live) return;
+      event.preventDefault();
+      live.requestSubmit();
+    });
+  }
+
+  let panelRefresh = null;
+  let panelAgain = false;
+
+  async function refreshSessionPanel() {
+    // One refresh at a time; a run that ends during one gets another after it, so the last word is the newest.
+    if (panelRefresh) {
+      panelAgain = true;
+      return panelRefresh;
+    }
+    panelRefresh = (async () => {
+      const panel = document.getElementById('session-panel');
+      try {
+        if (!panel || !panel.dataset.refreshUrl) return;
+        const drawn = await fetchDrawn(panel.dataset.refreshUrl, 'section#session-panel');
+        const current = document.getElementById('session-panel');
+        if (!current) return;
+        // Focus on one of the panel's controls stays on the same control of the new panel.
+        const focused = current.contains(document.activeElement) ? focusPath(current, document.activeElement) : null;
+        current.replaceWith(drawn);
+        if (focused) {
+          const again = drawn.querySelector(focused);
+          if (again) again.focus({ preventScroll: true });
+          else focusEditor();
+        }
+      } catch (error) {
+        // The panel keeps what it said; a reload draws it again.
+      } finally {
+        panelRefresh = null;
+        if (panelAgain) {
+          panelAgain = false;
+          refreshSessionPanel();
+        }
+      }
+    })();
+    return panelRefresh;
+  }
+
+  function focusPath(panel, active) {
+    const form = active.closest('form[id]');
+    if (!form) return null;
+    return `#${CSS.escape(form.id)} ${active.tagName.toLowerCase()}${active.name ? `[name="${CSS.escape(active.name)}"]` : ''}`;
   }
 
   // Markup drawn by the server (a partial of this page), parsed into an element.
@@ -445,6 +512,8 @@
       event.preventDefault();
       stop(stopForm);
     });
+    const inputLine = reply.querySelector('form.input-line');
+    if (inputLine) setUpInputLine(inputLine, outputs.stdout);
 
     const source = new EventSource(reply.dataset.eventsUrl);
     source.addEventListener('chunk', event => {
@@ -493,6 +562,62 @@
     return ended;
   }
 
+  // The input line of a run in flight: Enter sends the line, Ctrl+D in the field or End input ends the input
+  // (end of file). What is sent shows in the output as a terminal echoes it. The field takes the focus only
+  // when the person puts it there: the editor keeps its own focus rules.
+  function setUpInputLine(form, stdout) {
+    const field = form.querySelector('input[name=text]');
+    let sending = Promise.resolve();
+    const send = (end) => {
+      const text = field.value;
+      field.value = '';
+      if (text || !end) echo(stdout, `${text}\n`);
+      const body = new FormData(form);
+      body.set('text', text);
+      if (end) body.set('end', 'true');
+      else body.delete('end');
+      // In order: a line and the end of input typed right after it reach the run in that order.
+      sending = sending.then(async () => {
+        try {
+          const response = await fetch(form.action, {
+            method: 'POST', body, headers: { Accept: 'application/json' }, credentials: 'same-origin',
+          });
+          if (!response.ok) {
+            if (form.isConnected) announce('The run no longer takes input.');
+            form.remove();
+            return;
+          }
+          const answer = await response.json();
+          if (!answer.accepted) announce('The run took no more input.');
+        } catch (error) {
+          announce('Could not reach the server to send the input.');
+        }
+      });
+      if (end) {
+        const hadFocus = form.contains(document.activeElement);
+        form.remove();
+        announce('Input ended.');
+        if (hadFocus) focusEditor();
+      }
+    };
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      send(Boolean(event.submitter && event.submitter.name === 'end'));
+    });
+    field.addEventListener('keydown', event => {
+      if (event.key.toLowerCase() !== 'd' || !event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      send(true);
+    });
+  }
+
+  function echo(pre, text) {
+    if (!pre) return;
+    pre.closest('section').hidden = false;
+    pre.append(element('span', 'typed-echo', text));
+    pre.scrollTop = pre.scrollHeight;
+  }
+
   function isBottomVisible(element) {
     return element.getBoundingClientRect().bottom <= window.innerHeight + 48;
   }
@@ -529,6 +654,8 @@
       if (status) status.textContent = 'The run ended. Reload the page to see the result.';
     }
     announce(`Run finished: ${end.status}.`);
+    // Not awaited: the reply is shown; the panel follows.
+    refreshSessionPanel();
     return shown;
   }
 

@@ -74,6 +74,25 @@ public sealed class SessionForgeryTests(SandboxFixture sandbox)
     }
 
     [Fact]
+    public async Task A_bash_message_cannot_read_the_sessions_control_stream()
+    {
+        // Arrange
+        using var sessions = new SessionHarness(sandbox);
+        var key = new SessionKey("ada", 1, "bash");
+        await sessions.RunAsync(key, "kept=yes");
+
+        // Act
+        var stealing = await sessions.RunAsync(key, "cat <&3; echo \"status $?\"");
+        var next = await sessions.RunAsync(key, "echo $kept");
+
+        // Assert
+        Assert.Contains("Bad file descriptor", stealing.Stderr);
+        Assert.Equal("status 1\n", stealing.Stdout);
+        Assert.Equal("yes\n", next.Stdout);
+        Assert.Equal(new SessionRunInfo(1, 3, SessionEvent.Continued), next.Session);
+    }
+
+    [Fact]
     public async Task Output_printed_between_messages_is_dropped()
     {
         // Arrange

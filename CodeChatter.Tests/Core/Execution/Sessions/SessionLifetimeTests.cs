@@ -27,7 +27,7 @@ public sealed class SessionLifetimeTests(SandboxFixture sandbox)
         // Assert
         Assert.Equal(1, liveBefore);
         Assert.Equal(0, liveAfter);
-        Assert.True(SpinWait.SpinUntil(() => sandbox.TasksInRunCgroupsExceptWaiting().Count == 0, TimeSpan.FromSeconds(10)), "the idle session's box was not ended");
+        Assert.True(SpinWait.SpinUntil(() => sessions.Runner.IsShutDownComplete, TimeSpan.FromSeconds(10)), "the idle session's box was not ended");
         sandbox.AssertNothingLeftBehind();
         var next = await sessions.RunAsync(key, "'x' in globals()");
         Assert.Equal("Out[1]: False\n", next.Stdout);
@@ -176,5 +176,35 @@ public sealed class SessionLifetimeTests(SandboxFixture sandbox)
         Assert.Empty(sessions.Runner.List());
         sandbox.AssertNothingLeftBehind();
         Assert.Equal(RunStatus.Rejected, afterwards.Status);
+    }
+}
+
+/// <summary>Without bubblewrap (a development machine) the runner offers no sessions; callers run messages fresh.</summary>
+public sealed class SessionRunnerWithoutBubblewrapTests
+{
+    [Fact]
+    public async Task Without_bubblewrap_no_language_has_sessions_and_messages_are_rejected()
+    {
+        // Arrange
+        var options = SandboxFixture.LoadWebOptions();
+        options.PrestartedSandboxesPerLanguage = 0;
+        options.RunDirectory = Path.Combine(Path.GetTempPath(), $"codechatter-test-runs-{Guid.NewGuid():N}");
+        var wrapped = new Microsoft.Extensions.Options.OptionsWrapper<ExecutionOptions>(options);
+        var languages = new LanguageCatalog(wrapped);
+        var environment = CodeChatter.Core.Execution.Sandbox.SandboxEnvironment.DetectWithoutBubblewrap();
+        using var executor = new SandboxedExecutor(wrapped, languages, environment, Microsoft.Extensions.Logging.Abstractions.NullLogger<SandboxedExecutor>.Instance);
+        using var runner = new SessionRunner(executor, environment, languages, wrapped, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionRunner>.Instance);
+
+        // Act
+        var result = await runner.ExecuteAsync(
+            new SessionKey("ada", 1, "python"), new ExecutionRequest("python", "print(1)"), _ => Task.FromResult(1));
+
+        // Assert
+        Assert.False(runner.Supports("python"));
+        Assert.Equal(RunStatus.Rejected, result.Status);
+        Assert.Equal(SandboxLevel.Unsandboxed, result.SandboxLevel);
+        Assert.Empty(runner.List());
+        Directory.Delete(options.RunDirectory, recursive: true);
     }
 }

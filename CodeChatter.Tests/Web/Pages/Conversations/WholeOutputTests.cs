@@ -8,7 +8,8 @@ public class WholeOutputTests(ChatAppFactory factory) : IClassFixture<ChatAppFac
 {
     private const int Printed = 200 * 1024, Shown = 64 * 1024;
 
-    private const string PrintsTwoHundredKiB = "import sys\nsys.stdout.write('x' * (200 * 1024))";
+    // Assigned: in a session a last bare expression's value would be printed too (Out[1]: 204800).
+    private const string PrintsTwoHundredKiB = "import sys\n_ = sys.stdout.write('x' * (200 * 1024))";
 
     [Fact]
     public async Task A_run_printing_200_KiB_keeps_all_of_it_shows_64_KiB_and_downloads_the_whole()

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
+using CodeChatter.Core.Execution.Sessions;
 using CodeChatter.Web.Pages.Shared;
 
 namespace CodeChatter.Tests.Web.Pages.Shared;
@@ -79,5 +80,39 @@ public class RunWordingTests
 
         Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true));
         Assert.Contains(errors, e => e.MemberNames.Contains(nameof(ExecutionOptions.StoredOutputBytes)));
+    }
+
+    private static RunView InSession(RunStatus status, SessionEvent happened, ExecutionTrigger trigger = ExecutionTrigger.Submit) =>
+        Run(status) with { Trigger = trigger, SessionGeneration = 2, ExecutionCounter = 4, SessionEvent = happened };
+
+    [Theory]
+    [InlineData(RunStatus.Succeeded, SessionEvent.Started, "Started a new session: nothing from earlier messages was there.")]
+    [InlineData(RunStatus.Killed, SessionEvent.Continued, "Interrupted; the session kept its state.")]
+    [InlineData(RunStatus.TimedOut, SessionEvent.Continued, "Interrupted; the session kept its state.")]
+    [InlineData(RunStatus.TimedOut, SessionEvent.KilledStateLost, "The session was restarted and its state lost.")]
+    [InlineData(RunStatus.MemoryLimit, SessionEvent.EndedByMemory, "The session ended: memory limit.")]
+    [InlineData(RunStatus.Succeeded, SessionEvent.EndedByExit, "The session ended: the program exited.")]
+    public void What_a_run_did_to_its_session_reads_in_words(RunStatus status, SessionEvent happened, string words) =>
+        Assert.Equal(words, RunWording.SessionEvent(InSession(status, happened)));
+
+    [Fact]
+    public void A_single_rerun_in_the_live_session_says_so_with_its_counter() =>
+        Assert.Equal("Ran again in the live session as [4].", RunWording.SessionEvent(InSession(RunStatus.Succeeded, SessionEvent.Continued, ExecutionTrigger.Rerun)));
+
+    [Fact]
+    public void A_message_that_simply_continued_its_session_or_ran_fresh_says_nothing_more()
+    {
+        Assert.Null(RunWording.SessionEvent(InSession(RunStatus.Failed, SessionEvent.Continued)));
+        Assert.Null(RunWording.SessionEvent(Run(RunStatus.Killed)));
+    }
+
+    [Fact]
+    public void Idle_time_and_memory_now_read_in_round_units()
+    {
+        Assert.Equal("idle 42 s", RunWording.Idle(TimeSpan.FromSeconds(42.7)));
+        Assert.Equal("idle 3 min", RunWording.Idle(TimeSpan.FromMinutes(3.5)));
+        Assert.Equal("idle 1 h 5 min", RunWording.Idle(TimeSpan.FromMinutes(65)));
+        Assert.Equal("12.5 MiB", RunWording.MemoryNow(12 * 1024 * 1024 + 512 * 1024));
+        Assert.Equal("unknown", RunWording.MemoryNow(null));
     }
 }
