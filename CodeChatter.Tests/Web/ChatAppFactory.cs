@@ -59,6 +59,8 @@ public class ChatAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:SignInPermitLimit", "100000");
         builder.UseSetting("RateLimits:ApiPermitLimit", "100000");
         builder.UseSetting("RateLimits:FailedAuthPermitLimit", "100000");
+        // New conversations keep a session each: a test class makes more than the machine's default cap.
+        builder.UseSetting("Execution:MaxSessions", "200");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
