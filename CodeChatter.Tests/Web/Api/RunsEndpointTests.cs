@@ -122,7 +122,7 @@ public class RunsEndpointTests(ChatAppFactory factory) : IClassFixture<ChatAppFa
     {
         using var api = await ApiClient.CreateAsync(factory);
 
-        var run = await api.RunOkAsync("import sys\nsys.stdout.write('\\0' + 'A' * 700)\nsys.stderr.write('B' * 600 + '\\0')");
+        var run = await api.RunOkAsync("import sys\nsys.stdout.write('\\0' + 'A' * 700)\n_ = sys.stderr.write('B' * 600 + '\\0')");
 
         using var stored = await api.Http.GetAsync($"/api/runs/{run.GetProperty("id").GetInt64()}");
         var storedRun = await stored.Content.ReadFromJsonAsync<JsonElement>();
