@@ -21,12 +21,18 @@ public static class CoreServiceCollectionExtensions
             .Bind(configuration.GetSection(Chat.QuotaOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Operations.RetentionOptions>()
+            .Bind(configuration.GetSection(Operations.RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddClock();
+        services.AddScoped<Operations.RunRetention>();
         services.AddSingleton<LanguageCatalog>();
         services.AddSingleton(provider => SandboxEnvironment.Detect(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.BubblewrapPath));
         services.AddSingleton<ICodeExecutor, SandboxedExecutor>();
         services.AddSingleton<SandboxDoctor>();
         services.AddSingleton<Scheduling.FairRunQueue>();
+        services.TryAddSingleton<Observability.CodeChatterMetrics>();
         return services;
     }
 
