@@ -22,6 +22,9 @@ public sealed class SqliteDatabaseBackup(ChatDbContext db) : IDatabaseBackup
         Directory.CreateDirectory(directory);
         var partial = Path.Combine(directory, $".{Path.GetFileName(target)}.{Environment.ProcessId}.partial");
         File.Delete(partial);
+        // An empty file is what VACUUM INTO accepts; making it first turns a folder we cannot write to into a
+        // plain UnauthorizedAccessException naming it, instead of SQLite's "unable to open database".
+        File.Create(partial).Dispose();
         var stopwatch = Stopwatch.StartNew();
         try
         {

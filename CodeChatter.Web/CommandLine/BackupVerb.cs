@@ -34,7 +34,16 @@ internal static class BackupVerb
         }
         if (File.Exists(destination)) throw new UsageException($"{Path.GetFullPath(destination)} already exists; a backup never overwrites a file.");
         await using var scope = provider.CreateAsyncScope();
-        var report = await scope.ServiceProvider.GetRequiredService<IDatabaseBackup>().BackupAsync(destination, cancellationToken);
+        BackupReport report;
+        try
+        {
+            report = await scope.ServiceProvider.GetRequiredService<IDatabaseBackup>().BackupAsync(destination, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            await Console.Error.WriteLineAsync($"backup: could not back {database} up to {Path.GetFullPath(destination)}: {exception.Message}");
+            return 1;
+        }
         if (!report.IsSound)
         {
             await Console.Error.WriteLineAsync($"backup: the copy of {database} failed its integrity check ({report.IntegrityCheck}); it is left at {report.Path}.");

@@ -45,8 +45,8 @@ public class RetentionTests(ChatAppFactory factory) : IClassFixture<ChatAppFacto
         // The conversation still reads as it was written: the message whose run went is still there.
         var chat = await person.GetAsync($"/Conversations/{inUse}");
         Assert.Equal(System.Net.HttpStatusCode.OK, chat.Status);
-        Assert.Contains("print('old run')", chat.Html);
-        Assert.Contains("new run", chat.Html);
+        Assert.Contains("print('old run')", chat.Document.Body!.TextContent);
+        Assert.Contains("new run", chat.Document.Body!.TextContent);
     }
 
     [Fact]

@@ -99,19 +99,22 @@ public sealed class BackupVerbTests(ChatAppFactory factory, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task A_backup_never_overwrites_a_file_and_needs_its_destination()
+    public async Task A_backup_never_overwrites_a_file_needs_its_destination_and_says_when_it_cannot_write_there()
     {
         var existing = Path.Combine(_folder, "existing.db");
         await File.WriteAllTextAsync(existing, "precious");
 
         var overwrite = await RunVerbAsync("backup", "--to", existing);
         var missing = await RunVerbAsync("backup");
+        var unwritable = await RunVerbAsync("backup", "--to", Path.Combine(existing, "inside-a-file", "backup.db"));
 
         Assert.Equal(2, overwrite.ExitCode);
         Assert.Contains("already exists", overwrite.Stderr);
         Assert.Equal("precious", await File.ReadAllTextAsync(existing));
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--to", missing.Stderr);
+        Assert.Equal(1, unwritable.ExitCode);
+        Assert.StartsWith("backup: could not back", unwritable.Stderr);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
