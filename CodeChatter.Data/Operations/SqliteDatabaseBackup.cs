@@ -25,12 +25,14 @@ public sealed class SqliteDatabaseBackup(ChatDbContext db) : IDatabaseBackup
         // An empty file is what VACUUM INTO accepts; making it first turns a folder we cannot write to into a
         // plain UnauthorizedAccessException naming it, instead of SQLite's "unable to open database".
         File.Create(partial).Dispose();
-        var stopwatch = Stopwatch.StartNew();
+        Stopwatch stopwatch;
         try
         {
             await using (var source = new SqliteConnection(db.Database.GetConnectionString()))
             {
                 await source.OpenAsync(cancellationToken);
+                // From here: the copy and its check, not loading SQLite into the process.
+                stopwatch = Stopwatch.StartNew();
                 await using var vacuum = source.CreateCommand();
                 vacuum.CommandText = "VACUUM INTO $path";
                 vacuum.Parameters.AddWithValue("$path", partial);
