@@ -28,7 +28,7 @@ builder.Services.AddHostedService<CodeChatter.Core.Operations.RetentionSweep>();
 
 var app = builder.Build();
 
-if (PublishedAssets.Problem(app.Environment) is { } assetsProblem)
+if (PublishedAssets.Prepare(app) is { } assetsProblem)
 {
     // Straight to stderr: the console logger writes from a queue this early exit would not wait for.
     await Console.Error.WriteLineAsync(assetsProblem);

@@ -63,15 +63,42 @@ public class PublishedAppTests(PublishedApp app, ITestOutputHelper output) : ICl
     }
 
     [Fact]
-    public async Task A_build_output_started_in_Production_refuses_to_start_and_says_to_publish()
+    public async Task A_build_output_started_in_Production_serves_its_stylesheet_and_editor_whole()
     {
+        // The tests' own copy of the app is a `dotnet build` output, as bin/Release is.
         var data = Directory.CreateTempSubdirectory("codechatter-build-output-").FullName;
         try
         {
+            using var server = await ServerProcess.StartAsync(data, environment: "Production");
+            using var browser = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = server.Address };
+            foreach (var path in new[] { "css/site.css", "lib/codemirror/editor.js" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/" + path);
+                request.Headers.AcceptEncoding.ParseAdd("gzip, br");
+                using var response = await browser.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                var body = Decompress(await response.Content.ReadAsByteArrayAsync(), Assert.Single(response.Content.Headers.ContentEncoding));
+                Assert.Equal(File.ReadAllBytes(Path.Combine(PublishedApp.RepositoryRoot, "CodeChatter.Web", "wwwroot", path)), body);
+            }
+            Assert.Contains("This is a build output, not a publish output", server.Log);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_app_folder_without_its_static_files_refuses_to_start_in_Production_and_says_to_publish()
+    {
+        // The published app without wwwroot, as when only the dlls were copied to a server.
+        var copy = Directory.CreateTempSubdirectory("codechatter-no-wwwroot-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(app.AppDirectory)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
             var (exitCode, stdout, stderr) = await PublishedApp.RunAsync("dotnet",
-                [Path.Combine(AppContext.BaseDirectory, "CodeChatter.Web.dll"), "--urls", "http://127.0.0.1:0"],
-                AppContext.BaseDirectory,
-                new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DataDirectory"] = data });
+                [Path.Combine(copy, "CodeChatter.Web.dll"), "--urls", "http://127.0.0.1:0"], copy,
+                new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["DataDirectory"] = Path.Combine(copy, "data") });
 
             Assert.NotEqual(0, exitCode);
             Assert.Contains("dotnet publish", stderr);
@@ -80,7 +107,7 @@ public class PublishedAppTests(PublishedApp app, ITestOutputHelper output) : ICl
         }
         finally
         {
-            Directory.Delete(data, recursive: true);
+            Directory.Delete(copy, recursive: true);
         }
     }
 
