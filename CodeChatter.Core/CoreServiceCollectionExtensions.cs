@@ -21,7 +21,12 @@ public static class CoreServiceCollectionExtensions
             .Bind(configuration.GetSection(Chat.QuotaOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Operations.RetentionOptions>()
+            .Bind(configuration.GetSection(Operations.RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddClock();
+        services.AddScoped<Operations.RunRetention>();
         services.AddSingleton<LanguageCatalog>();
         services.AddSingleton(provider => SandboxEnvironment.Detect(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.BubblewrapPath));
         services.AddSingleton<SandboxedExecutor>();
@@ -30,6 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Execution.Sessions.ISessionRunner, Execution.Sessions.SessionRunner>();
         services.AddSingleton<SandboxDoctor>();
         services.AddSingleton<Scheduling.FairRunQueue>();
+        services.TryAddSingleton<Observability.CodeChatterMetrics>();
         return services;
     }
 

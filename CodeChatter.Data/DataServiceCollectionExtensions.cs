@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CodeChatter.Data;
 
-/// <summary>Registers the database and what Core asks of it: the run store and run queries, the conversation queries and store, the quota-checking run admission, the audit log, accounts, tokens and the admin queries.</summary>
+/// <summary>Registers the database and what Core asks of it: the run store and run queries, the conversation queries and store, the quota-checking run admission, the audit log, accounts, tokens, the admin queries, backups and retention.</summary>
 public static class DataServiceCollectionExtensions
 {
     /// <summary>The assembly that holds the SQLite migrations (a project of its own, one per provider).</summary>
@@ -46,6 +46,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IDashboardQueries, EfDashboardQueries>();
         services.AddScoped<IPeopleQueries, EfPeopleQueries>();
         services.AddScoped<IAuditQueries, EfAuditQueries>();
+        services.AddScoped<Core.Operations.IDatabaseBackup, Operations.SqliteDatabaseBackup>();
+        services.AddScoped<Core.Operations.IRunRetention, Operations.EfRunRetention>();
         // The admin rules are Core's; they are registered here because the accounts they change are
         // Identity's (UserManager, which the host registers), reached through IdentityAccountStore.
         services.AddScoped<IAccountStore, IdentityAccountStore>();

@@ -5,6 +5,7 @@ using CodeChatter.Web;
 using CodeChatter.Web.Api;
 using CodeChatter.Web.CommandLine;
 using CodeChatter.Web.Identity;
+using CodeChatter.Web.Operations;
 
 if (CommandLineVerbs.IsVerb(args))
 {
@@ -20,10 +21,24 @@ builder.Services.AddCodeChatterPages();
 builder.Services.AddCodeChatterApi();
 builder.Services.AddCodeChatterRateLimiting(builder.Configuration);
 builder.Services.AddSandboxStartupCheck();
+builder.Services.AddCodeChatterForwardedHeaders(builder.Configuration);
+builder.Services.AddCodeChatterHealthChecks();
+builder.Services.AddCodeChatterMetrics();
+builder.Services.AddHostedService<CodeChatter.Core.Operations.RetentionSweep>();
 
 var app = builder.Build();
 
+if (PublishedAssets.Prepare(app) is { } assetsProblem)
+{
+    // Straight to stderr: the console logger writes from a queue this early exit would not wait for.
+    await Console.Error.WriteLineAsync(assetsProblem);
+    return 1;
+}
+
 await app.InitializeDatabaseAsync();
+
+// First, so everything after it (rate limits, audit, /metrics, health details) sees the client's address.
+app.UseCodeChatterForwardedHeaders();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -37,10 +52,13 @@ app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRequestLogScope();
 app.MapStaticAssets();
 app.MapRazorPages().WithStaticAssets();
 app.MapCodeChatterApi();
 app.MapOpenApi();
+app.MapCodeChatterHealth();
+app.MapCodeChatterMetrics(app.Configuration);
 
 await app.RunAsync();
 return 0;

@@ -41,4 +41,7 @@ public static class AuditActions
 
     /// <summary>A person revoked one of their API tokens.</summary>
     public const string TokenRevoked = "token.revoked";
+
+    /// <summary>Runs older than a retention period were removed (by an admin, or by the configured daily sweep).</summary>
+    public const string RunsRemoved = "runs.removed";
 }

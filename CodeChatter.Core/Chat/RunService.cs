@@ -28,7 +28,7 @@ public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
     IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
     LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored, TimeProvider time,
-    ISessionRunner sessions)
+    ISessionRunner sessions, Observability.CodeChatterMetrics? metrics = null)
 {
     private readonly RunInputRules _rules = new(languages, options);
 
@@ -267,6 +267,7 @@ public sealed class RunService(
 
     private async Task<ExecutionResult> RunAndStoreAsync(string userId, long executionId, ExecutionRequest request, RunPlace place, LiveRun live)
     {
+        using var logScope = logger.BeginScope("Run {RunId} of {PersonId}", executionId, userId);
         var stopping = lifetime.ApplicationStopping;
         ExecutionResult? result = null;
         await using var writeThrough = new StreamedOutputWriter(live, output => SaveOutputSoFarAsync(executionId, output), logger);
@@ -323,6 +324,7 @@ public sealed class RunService(
                 logger.LogError(exception, "The result of run {ExecutionId} could not be stored", executionId);
                 result = unstored.Add(executionId, result, exception);
             }
+            metrics?.RunFinished(request.Language, result);
             return result;
         }
         finally

@@ -29,6 +29,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private readonly string? _seccompFilterPath;
     private readonly EffectiveLimits _defaultLimits;
     private readonly PrestartedSandboxPool? _pool;
+    private readonly Observability.CodeChatterMetrics? _metrics;
     private int _prestartedRuns;
     private int _pendingCleanups;
 
@@ -38,10 +39,12 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <param name="environment">The isolation this machine gives.</param>
     /// <param name="logger">Where sandbox failures are logged.</param>
     /// <param name="time">The clock results are stamped with; the system clock when null.</param>
+    /// <param name="metrics">Where sandbox start failures are counted; nowhere when null.</param>
     public SandboxedExecutor(
         IOptions<ExecutionOptions> options, LanguageCatalog languages, SandboxEnvironment environment,
-        ILogger<SandboxedExecutor> logger, TimeProvider? time = null)
+        ILogger<SandboxedExecutor> logger, TimeProvider? time = null, Observability.CodeChatterMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options.Value;
         _languages = languages;
         _rules = new RunInputRules(languages, options);
@@ -75,6 +78,9 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <summary>The uid and host folder of each waiting sandbox (they legitimately exist between runs).</summary>
     internal IReadOnlyList<(int Uid, string HostDirectory)> WaitingSandboxes =>
         _pool?.Waiting.Select(sandbox => (sandbox.Uid, sandbox.HostDirectory)).ToArray() ?? [];
+
+    /// <summary>Pre-started sandboxes waiting now, by language id (empty without a pool).</summary>
+    public IReadOnlyDictionary<string, int> PrestartedByLanguage => _pool?.WaitingByLanguage ?? new Dictionary<string, int>();
 
     /// <summary>Whether the pool (if any) has every sandbox it keeps started and waiting.</summary>
     internal bool IsPrestartPoolFull => _pool is null or { IsFull: true };
@@ -135,6 +141,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         catch (Exception exception)
         {
             _logger.LogError(exception, "The sandbox failed to run a {Language} snippet", request.Language);
+            _metrics?.SandboxStartFailed(request.Language);
             var now = _time.GetUtcNow();
             return new ExecutionResult
             {

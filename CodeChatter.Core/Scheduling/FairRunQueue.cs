@@ -28,12 +28,19 @@ public sealed class FairRunQueue
     // People with runs waiting, in the order they are served next.
     private readonly LinkedList<string> _rotation = new();
     private readonly Dictionary<string, int> _heldByUser = new(StringComparer.Ordinal);
+    private readonly Observability.CodeChatterMetrics? _metrics;
+    private readonly TimeProvider _time;
     private int _running;
     private int _queued;
 
     /// <summary>Creates the queue from the instance's limits.</summary>
-    public FairRunQueue(IOptions<ExecutionOptions> options)
+    /// <param name="options">The limits.</param>
+    /// <param name="metrics">Where each run's wait for a slot is recorded; nowhere when null.</param>
+    /// <param name="time">The clock waits are measured with; the system clock when null.</param>
+    public FairRunQueue(IOptions<ExecutionOptions> options, Observability.CodeChatterMetrics? metrics = null, TimeProvider? time = null)
     {
+        _metrics = metrics;
+        _time = time ?? TimeProvider.System;
         var value = options.Value;
         _slots = value.MaxConcurrentRuns;
         _capacity = value.QueueCapacity;
@@ -67,6 +74,7 @@ public sealed class FairRunQueue
             {
                 _running++;
                 _heldByUser[userId] = held + 1;
+                _metrics?.QueueWaited(TimeSpan.Zero);
                 return new Slot(this, userId);
             }
             if (_queued >= _capacity)
@@ -84,9 +92,12 @@ public sealed class FairRunQueue
             _heldByUser[userId] = held + 1;
         }
 
+        var queuedAt = _time.GetTimestamp();
         await using (cancellationToken.Register(() => Abandon(waiter)))
         {
-            return await waiter.Granted.Task;
+            var slot = await waiter.Granted.Task;
+            _metrics?.QueueWaited(_time.GetElapsedTime(queuedAt));
+            return slot;
         }
     }
 

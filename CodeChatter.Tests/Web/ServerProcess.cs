@@ -32,24 +32,31 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts the server on <paramref name="dataDirectory"/> and waits until it answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory)
+    /// <param name="dataDirectory">Its data directory.</param>
+    /// <param name="appDirectory">The folder of the app to start (a publish output); the test's own copy when null.</param>
+    /// <param name="environment">The host environment.</param>
+    /// <param name="settings">More environment variables (configuration) for it.</param>
+    public static async Task<ServerProcess> StartAsync(
+        string dataDirectory, string? appDirectory = null, string environment = "Development", IReadOnlyDictionary<string, string>? settings = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             // The content root is the working directory: appsettings.json sits beside the test's copy of the app.
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = appDirectory ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { WebDll, "--urls", address.ToString().TrimEnd('/') }) start.ArgumentList.Add(argument);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        var dll = appDirectory is null ? WebDll : Path.Combine(appDirectory, "CodeChatter.Web.dll");
+        foreach (var argument in new[] { dll, "--urls", address.ToString().TrimEnd('/') }) start.ArgumentList.Add(argument);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["DataDirectory"] = dataDirectory;
         // Like ChatAppFactory: never share sandbox uids with another server on this machine.
         var uidBase = 1_500_000 + (Environment.ProcessId % 100_000) * 1_000 + Interlocked.Increment(ref _instances) * 16;
         start.Environment["Execution__SandboxUidBase"] = uidBase.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["RateLimits__SignInPermitLimit"] = "100000";
         start.Environment["RateLimits__ApiPermitLimit"] = "100000";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("the server did not start");
         var server = new ServerProcess(process, address);
         process.OutputDataReceived += (_, line) => server.Append(line.Data);

@@ -10,14 +10,14 @@ namespace CodeChatter.Web.CommandLine;
 
 /// <summary>
 /// The command-line verbs of the same binary as the web app
-/// (<c>dotnet CodeChatter.Web.dll exec|doctor|users|tokens ...</c>), parsed by System.CommandLine: <c>--help</c>
+/// (<c>dotnet CodeChatter.Web.dll exec|doctor|users|tokens|backup ...</c>), parsed by System.CommandLine: <c>--help</c>
 /// on every verb, and a usage error (an unknown option, a missing one) names the problem, shows the verb's
 /// help on stderr and exits 2. Each verb gets the app's configuration and services but no web server; logs go
 /// to stderr so stdout stays machine-readable.
 /// </summary>
 internal static class CommandLineVerbs
 {
-    private static readonly string[] VerbNames = ["exec", "doctor", "users", "tokens"];
+    private static readonly string[] VerbNames = ["exec", "doctor", "users", "tokens", "backup"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && VerbNames.Contains(args[0], StringComparer.Ordinal);
 
@@ -30,6 +30,7 @@ internal static class CommandLineVerbs
             DoctorVerb.Create(services),
             AccountVerbs.CreateUsers(services),
             AccountVerbs.CreateTokens(services),
+            BackupVerb.Create(services),
         };
         // No @file response files: `exec @notes.py` means the file of that name.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

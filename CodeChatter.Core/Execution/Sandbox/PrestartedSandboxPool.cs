@@ -38,6 +38,9 @@ internal sealed class PrestartedSandboxPool : IDisposable
     /// <summary>The sandboxes waiting now.</summary>
     public IReadOnlyList<SandboxProcess> Waiting => _waiting.Values.SelectMany(queue => queue).ToArray();
 
+    /// <summary>How many sandboxes wait now, by language id.</summary>
+    public IReadOnlyDictionary<string, int> WaitingByLanguage => _waiting.ToDictionary(pair => pair.Key, pair => pair.Value.Count, StringComparer.Ordinal);
+
     /// <summary>Whether every language has its full count waiting and none is being started.</summary>
     public bool IsFull => _waiting.Values.All(queue => queue.Count >= _perLanguage) && _starting.Values.All(count => count == 0);
 

@@ -22,6 +22,7 @@ public class AdminAccessTests(ChatAppFactory factory) : IClassFixture<ChatAppFac
         {
             "/Admin", "/Admin/Users", "/Admin/Users?Search=a", $"/Admin/Users/{personId}", $"/Admin/Users/{personId}/Confirm/disable",
             $"/Admin/Users/{personId}/Confirm/revoke-admin", "/Admin/Runs", $"/Admin/Conversations/{conversationId}", "/Admin/Audit",
+            "/Admin/Data",
         })
         {
             var page = await person.GetAsync(url);
@@ -42,10 +43,11 @@ public class AdminAccessTests(ChatAppFactory factory) : IClassFixture<ChatAppFac
         {
             $"/Admin/Users/{personId}?handler=Enable", $"/Admin/Users/{myId}?handler=GrantAdmin", $"/Admin/Users/{personId}?handler=Quota",
             $"/Admin/Users/{personId}/Confirm/disable", $"/Admin/Users/{personId}/Confirm/revoke-admin",
+            "/Admin/Data?handler=Remove",
         })
         {
             ownForm.Single("form#create-token").SetAttribute("action", action);
-            var result = await person.PostFormAsync(ownForm, "form#create-token", new() { ["Quota.DailyRunQuota"] = "100000" });
+            var result = await person.PostFormAsync(ownForm, "form#create-token", new() { ["Quota.DailyRunQuota"] = "100000", ["Input.Days"] = "1" });
             Assert.True(result.Status == HttpStatusCode.NotFound, $"{action} answered {result.Status}");
         }
         var someone = await person.WithDbAsync(db => db.Users.SingleAsync(u => u.Id == personId));
