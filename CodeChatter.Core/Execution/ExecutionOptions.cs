@@ -89,6 +89,14 @@ public sealed class ExecutionOptions : IValidatableObject
     [Range(1000, 2_000_000_000)]
     public int SandboxUidBase { get; set; } = 61_000;
 
+    /// <summary>Most images one message may display; later ones are left out and the reply says so.</summary>
+    [Range(0, 100)]
+    public int MaxImagesPerMessage { get; set; } = 10;
+
+    /// <summary>Most bytes of rich output (images, HTML, reprs) one message may display.</summary>
+    [Range(0, 64 * MiB)]
+    public int MaxRichOutputBytesPerMessage { get; set; } = (int)(2 * MiB);
+
     /// <summary>A conversation's session ends after this many minutes without a message.</summary>
     [Range(1, 24 * 60)]
     public int SessionIdleMinutes { get; set; } = 15;

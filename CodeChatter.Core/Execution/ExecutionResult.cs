@@ -51,6 +51,12 @@ public sealed record ExecutionResult
     /// <summary>What the person typed while the run was in flight (interactive input); empty when nothing.</summary>
     public string TypedInput { get; init; } = "";
 
+    /// <summary>Plots, tables and values the run displayed, in order (Python); empty when none.</summary>
+    public IReadOnlyList<RichOutput> Outputs { get; init; } = [];
+
+    /// <summary>What rich output was left out past the per-message caps, in words; null when nothing was.</summary>
+    public string? OutputsOmitted { get; init; }
+
     /// <summary>When the program was started (or the request refused).</summary>
     public DateTimeOffset StartedAt { get; init; }
 

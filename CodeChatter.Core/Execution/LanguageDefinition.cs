@@ -35,6 +35,12 @@ public sealed class LanguageDefinition
     public string Session { get; set; } = "";
 
     /// <summary>
+    /// Importable packages offered with this language (Python modules such as <c>numpy</c>), reported with
+    /// their versions by <c>doctor</c> and <c>GET /api/languages</c>. Configuration, not code.
+    /// </summary>
+    public string[] Packages { get; set; } = [];
+
+    /// <summary>
     /// Whether a per-process address-space limit may be applied when no memory cgroup is available.
     /// False for runtimes that reserve large virtual ranges up front (Node's V8).
     /// </summary>
