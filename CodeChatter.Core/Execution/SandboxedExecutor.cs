@@ -30,6 +30,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private readonly EffectiveLimits _defaultLimits;
     private readonly PrestartedSandboxPool? _pool;
     private readonly Observability.CodeChatterMetrics? _metrics;
+    private readonly MatplotlibCache? _matplotlibCache;
     private int _prestartedRuns;
     private int _pendingCleanups;
 
@@ -54,6 +55,11 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         _runRoot = PrepareRunRoot(_options.RunDirectory);
         RemoveStaleLeftovers();
         _seccompFilterPath = WriteSeccompFilter();
+        if (environment.Level == SandboxLevel.Bubblewrap
+            && languages.Available.Any(language => language.Definition.Packages.Contains("matplotlib", StringComparer.OrdinalIgnoreCase)))
+        {
+            _matplotlibCache = new MatplotlibCache(_runRoot, logger);
+        }
         _defaultLimits = EffectiveLimits.From(_options, null);
         var prestarted = environment.Level == SandboxLevel.Bubblewrap && _options.PrestartedSandboxesPerLanguage > 0
             ? languages.Available.Where(language => SandboxBootstrap.Supports(language.Definition)).Select(language => language.Id).ToArray()
@@ -112,22 +118,25 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             SandboxProcess sandbox;
             byte[] input;
             string? endNonce = null;
+            string? displayNonce = null;
+            var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
             if (_pool is not null && _pool.TryTake(language.Id, out var waiting))
             {
                 Interlocked.Increment(ref _prestartedRuns);
                 sandbox = waiting;
-                var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-                if (SandboxBootstrap.AnnouncesEnd(language.Definition)) endNonce = nonce;
+                if (SandboxBootstrap.AnnouncesEnd(language.Definition)) endNonce = displayNonce = nonce;
                 input = SandboxBootstrap.Handover(language.Definition, code, stdin, limits, _environment.RunningAsRoot, nonce);
             }
             else
             {
-                sandbox = await StartColdAsync(language.Definition, code, limits, cancellationToken);
+                sandbox = await StartColdAsync(language.Definition, code, limits, nonce, cancellationToken);
+                if (_environment.BubblewrapPath is not null && SandboxBootstrap.ColdArguments(language.Definition, nonce) is not null) displayNonce = nonce;
                 input = stdin;
             }
             try
             {
-                return await sandbox.RunAsync(input, request.Input, limits, Level, output, endNonce, _time, cancellationToken);
+                (string, RichOutputCollector)? rich = displayNonce is null ? null : (displayNonce, NewRichOutputCollector());
+                return await sandbox.RunAsync(input, request.Input, limits, Level, output, endNonce, rich, _time, cancellationToken);
             }
             finally
             {
@@ -179,13 +188,25 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <summary>Whether every finished run has been cleaned up (nothing of it is left on the host).</summary>
     internal bool IsCleanedUp => Volatile.Read(ref _pendingCleanups) == 0;
 
-    private Task<SandboxProcess> StartColdAsync(LanguageDefinition language, byte[] code, EffectiveLimits limits, CancellationToken cancellationToken) =>
+    /// <summary>A fresh collector with the per-message caps of rich output.</summary>
+    internal RichOutputCollector NewRichOutputCollector() => new(_options.MaxImagesPerMessage, _options.MaxRichOutputBytesPerMessage);
+
+    /// <summary>matplotlib's prepared font list, once built (see <see cref="MatplotlibCache"/>).</summary>
+    private IReadOnlyList<string> MatplotlibCacheFiles => _matplotlibCache?.Files ?? [];
+
+    /// <summary>Waits until matplotlib's font cache for the boxes is built (or known not to be); tests and benchmarks.</summary>
+    internal Task MatplotlibCacheReady => _matplotlibCache?.Ready ?? Task.CompletedTask;
+
+    // Python runs cold through the same bootstrap as a pre-started box, reading the snippet file, so
+    // display() and inline figures work in both; other languages run their configured command.
+    private Task<SandboxProcess> StartColdAsync(LanguageDefinition language, byte[] code, EffectiveLimits limits, string nonce, CancellationToken cancellationToken) =>
         StartAsync(limits, cancellationToken, (hostDirectory, slotUid, procsFiles) =>
         {
             var snippetFile = WriteSnippet(hostDirectory, language.FileName, code);
             return _environment.BubblewrapPath is { } bubblewrap
-                ? SandboxCommandLine.Bubblewrap(bubblewrap, new(procsFiles, _seccompFilterPath, snippetFile), language.FileName,
-                    SandboxCommandLine.ProgramArguments(language), limits, slotUid, AddressSpace(language, limits))
+                ? SandboxCommandLine.Bubblewrap(bubblewrap, new(procsFiles, _seccompFilterPath, snippetFile, MatplotlibCacheFiles), language.FileName,
+                    SandboxBootstrap.ColdArguments(language, nonce) ?? SandboxCommandLine.ProgramArguments(language), limits, slotUid,
+                    AddressSpace(language, limits))
                 : SandboxCommandLine.Unsandboxed(language, procsFiles, limits, AddressSpace(language, limits));
         });
 
@@ -197,7 +218,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         {
             Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
             return SandboxCommandLine.Bubblewrap(
-                _environment.BubblewrapPath!, new(procsFiles, _seccompFilterPath, null), null,
+                _environment.BubblewrapPath!, new(procsFiles, _seccompFilterPath, null, MatplotlibCacheFiles), null,
                 SandboxBootstrap.ProgramArguments(language.Definition), _defaultLimits, slotUid, AddressSpace(language.Definition, _defaultLimits));
         });
     }
@@ -227,9 +248,11 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         {
             Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
             return SandboxCommandLine.Bubblewrap(
-                bubblewrap, new(procsFiles, _seccompFilterPath, null), null,
+                bubblewrap, new(procsFiles, _seccompFilterPath, null, MatplotlibCacheFiles), null,
                 Sessions.SessionDrivers.ProgramArguments(language.Session), limits, slotUid, AddressSpace(language, limits));
-        }, (arguments, hostDirectory, cgroup, lease) => Sessions.SessionBox.StartAsync(_launcher, _environment, arguments, hostDirectory, cgroup, lease));
+        }, (arguments, hostDirectory, cgroup, lease) => Sessions.SessionBox.StartAsync(
+            _launcher, _environment, arguments, hostDirectory, cgroup, lease,
+            Sessions.SessionDrivers.DisplaysRichOutput(language.Session) ? NewRichOutputCollector : null));
     }
 
     /// <summary>The CPU seconds a session's interpreter may use over its whole life (RLIMIT_CPU).</summary>
@@ -366,6 +389,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         // A process that ends right after its last run (the exec verb) must not leave that run's folder.
         SpinWait.SpinUntil(() => IsCleanedUp, TimeSpan.FromSeconds(10));
         _launcher.Dispose();
+        _matplotlibCache?.Dispose();
         if (_seccompFilterPath is not null) File.Delete(_seccompFilterPath);
     }
 }

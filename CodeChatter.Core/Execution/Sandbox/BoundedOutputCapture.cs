@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace CodeChatter.Core.Execution.Sandbox;
@@ -12,6 +14,14 @@ namespace CodeChatter.Core.Execution.Sandbox;
 /// <c>CC-END:</c>, the run's nonce, <c>:</c>, the exit code and a newline. Seeing it on both streams means
 /// the run is over without waiting for the box to be torn down. Bytes that might be the start of the
 /// marker are held back until they are known not to be, so the marker is never stored or streamed.
+/// <para>A Python run's stdout also carries display records (<see cref="ExpectDisplayRecords"/>): NUL,
+/// <c>CC-DISPLAY:</c>, the nonce, <c>:</c>, the media type, <c>:</c>, the payload's length, a newline, the
+/// payload in base64 and a newline. They are taken out of the text and handed to a
+/// <see cref="RichOutputCollector"/> with the number of characters printed before them. A snippet can
+/// forge a record (it runs in the process that writes them and can read the nonce): that only adds an
+/// item to its own reply, which it could do by calling <c>display()</c> anyway. A record with another
+/// nonce is plain text. At most the rich-output cap plus one item is held in memory: a record that
+/// cannot fit is skipped as it is read, unbuffered.</para>
 /// </remarks>
 internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, Action onCapReached)
 {
@@ -22,6 +32,9 @@ internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, A
     private readonly StringBuilder _text = new();
     private readonly TaskCompletionSource<int> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _marker;
+    private byte[]? _displayPrefix;
+    private RichOutputCollector? _rich;
+    private long _skipRemaining;
     private int _keptBytes;
     private bool _finished;
 
@@ -38,6 +51,13 @@ internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, A
 
     /// <summary>Looks for the end marker of the run with this nonce (set before hand-over).</summary>
     public void ExpectEndMarker(string nonce) => _marker = Encoding.ASCII.GetBytes($"\0CC-END:{nonce}:");
+
+    /// <summary>Takes display records of the run with this nonce out of the text into <paramref name="collector"/> (set before hand-over).</summary>
+    public void ExpectDisplayRecords(string nonce, RichOutputCollector collector)
+    {
+        _displayPrefix = Encoding.ASCII.GetBytes($"\0CC-DISPLAY:{nonce}:");
+        _rich = collector;
+    }
 
     public async Task ReadAsync(Stream source, CancellationToken cancellationToken)
     {
@@ -63,6 +83,12 @@ internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, A
     public void Close()
     {
         if (_finished) return;
+        if (_displayPrefix is not null && StartsWith(_displayPrefix))
+        {
+            // A display record cut short by the end of the run: neither an item nor text.
+            _rich!.Malformed();
+            _pending.Clear();
+        }
         // Whatever was held back was not a marker after all.
         Keep([.. _pending]);
         _pending.Clear();
@@ -71,14 +97,27 @@ internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, A
 
     private void Accept(ReadOnlySpan<byte> bytes)
     {
-        if (_marker is null)
+        if (_marker is null && _displayPrefix is null)
         {
             Keep(bytes);
             return;
         }
+        if (_skipRemaining > 0)
+        {
+            var skipped = (int)Math.Min(_skipRemaining, bytes.Length);
+            _skipRemaining -= skipped;
+            bytes = bytes[skipped..];
+        }
         _pending.AddRange(bytes);
         while (!_finished && _pending.Count > 0)
         {
+            if (_skipRemaining > 0)
+            {
+                var skipped = (int)Math.Min(_skipRemaining, _pending.Count);
+                _pending.RemoveRange(0, skipped);
+                _skipRemaining -= skipped;
+                continue;
+            }
             var start = _pending.IndexOf(0);
             if (start < 0)
             {
@@ -91,18 +130,71 @@ internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, A
                 Keep([.. _pending.GetRange(0, start)]);
                 _pending.RemoveRange(0, start);
             }
-            switch (MatchMarker())
-            {
-                case null:
-                    return; // Could still become the marker: wait for more bytes.
-                case false:
-                    Keep([_pending[0]]);
-                    _pending.RemoveAt(0);
-                    break;
-                case true:
-                    return;
-            }
+            var end = _marker is null ? false : MatchMarker();
+            if (end == true) return;
+            var display = _displayPrefix is null ? false : MatchDisplay();
+            if (display == true) continue;
+            if (end is null || display is null) return; // Could still become a marker or a record: wait for more bytes.
+            Keep([_pending[0]]);
+            _pending.RemoveAt(0);
         }
+    }
+
+    private bool StartsWith(byte[] prefix)
+    {
+        if (_pending.Count < prefix.Length) return false;
+        for (var i = 0; i < prefix.Length; i++)
+        {
+            if (_pending[i] != prefix[i]) return false;
+        }
+        return true;
+    }
+
+    private const int MaxDisplayHeader = 64;
+
+    // _pending starts with NUL. True: a whole record was taken out of _pending (kept, refused or being
+    // skipped). False: not a record. Null: too short to tell yet, or its payload is still coming.
+    private bool? MatchDisplay()
+    {
+        var prefix = _displayPrefix!;
+        var compared = Math.Min(prefix.Length, _pending.Count);
+        for (var i = 0; i < compared; i++)
+        {
+            if (_pending[i] != prefix[i]) return false;
+        }
+        if (_pending.Count < prefix.Length) return null;
+        var searched = Math.Min(MaxDisplayHeader, _pending.Count - prefix.Length);
+        var newline = _pending.IndexOf((byte)'\n', prefix.Length, searched);
+        if (newline < 0) return searched >= MaxDisplayHeader ? false : null;
+        var header = Encoding.ASCII.GetString(CollectionsMarshal.AsSpan(_pending).Slice(prefix.Length, newline - prefix.Length));
+        var colon = header.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(header.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var length)) return false;
+        var mediaType = header[..colon];
+        var rich = _rich!;
+        var payloadStart = newline + 1;
+        // Base64 of what may still be kept: anything longer is left out as it streams past.
+        var room = ((long)Math.Max(0, rich.RemainingBytes) + 2) / 3 * 4;
+        if (!RichMediaTypes.IsKnown(mediaType) || rich.WouldRefuseByCount(mediaType) || length > room)
+        {
+            rich.SkippedUnread(mediaType);
+            _pending.RemoveRange(0, payloadStart);
+            _skipRemaining = (long)length + 1;
+            return true;
+        }
+        if (_pending.Count < payloadStart + length + 1) return null;
+        var payload = CollectionsMarshal.AsSpan(_pending).Slice(payloadStart, length);
+        var data = new byte[length / 4 * 3 + 3];
+        if (_pending[payloadStart + length] == (byte)'\n'
+            && System.Buffers.Text.Base64.DecodeFromUtf8(payload, data, out _, out var written) == System.Buffers.OperationStatus.Done)
+        {
+            rich.Offer(mediaType, data[..written], _text.Length);
+        }
+        else
+        {
+            rich.Malformed();
+        }
+        _pending.RemoveRange(0, payloadStart + length + 1);
+        return true;
     }
 
     // _pending starts with NUL. True: the marker was complete and has been handled. False: not the

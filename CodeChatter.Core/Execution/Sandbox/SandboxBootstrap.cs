@@ -31,7 +31,7 @@ internal static class SandboxBootstrap
 
     // Tracebacks must read as if `python3 main.py` ran: the snippet runs as a fresh __main__ module
     // compiled under its own file name, and the bootstrap's own frame is cut from the traceback.
-    private const string Script = """
+    private const string Script = PythonDisplaySupport.Source + """
         import os, sys
         def _read_exact(n):
             data = b""
@@ -60,7 +60,11 @@ internal static class SandboxBootstrap
             with open(path, "wb") as f:
                 f.write(code)
             return code, path, nonce
-        def _finish(status, nonce):
+        def _from_file(nonce, name):
+            path = os.path.join(os.getcwd(), name)
+            with open(path, "rb") as f:
+                return f.read(), path, nonce.encode()
+        def _finish(status, nonce, announce):
             import atexit, threading
             try:
                 threading._shutdown()
@@ -75,16 +79,22 @@ internal static class SandboxBootstrap
                     stream.flush()
                 except BaseException:
                     pass
-            end = b"\0CC-END:" + nonce + b":" + str(status).encode() + b"\n"
-            try:
-                os.write(2, end)
-                os.write(1, end)
-            except OSError:
-                pass
+            if announce:
+                end = b"\0CC-END:" + nonce + b":" + str(status).encode() + b"\n"
+                try:
+                    os.write(2, end)
+                    os.write(1, end)
+                except OSError:
+                    pass
             os._exit(status)
-        _code, _path, _nonce = _handover()
+        if sys.argv[1] == "file":
+            _code, _path, _nonce = _from_file(sys.argv[2], sys.argv[3])
+        else:
+            _code, _path, _nonce = _handover()
         if sys.argv[1] == "exec":
             os.execv(sys.argv[2], sys.argv[2:])
+        _display, _richest, _emit, _flush_figures = _cc_display_support()
+        _display["nonce"] = _nonce
         import builtins, types
         _main = types.ModuleType("__main__")
         _main.__file__ = _path
@@ -110,7 +120,11 @@ internal static class SandboxBootstrap
             import traceback
             traceback.print_exception(type(_error), _error, _error.__traceback__.tb_next)
             _status = 1
-        _finish(_status, _nonce)
+        try:
+            _flush_figures()
+        except BaseException:
+            pass
+        _finish(_status, _nonce, sys.argv[1] != "file")
         """;
 
     /// <summary>Whether a language can be pre-started (it has no compile step and a known mode).</summary>
@@ -122,6 +136,21 @@ internal static class SandboxBootstrap
         language.Prestart == InProcessPython
             ? [Interpreter, "-u", "-c", Script, InProcessPython]
             : [Interpreter, "-I", "-S", "-c", Script, ExecRunCommand, .. language.Run];
+
+    /// <summary>Cold-run mode of the Python bootstrap: the code is read from the snippet file in the box.</summary>
+    private const string FromFile = "file";
+
+    /// <summary>
+    /// The argv, inside the box, of a cold run of a language run in-process (Python): the bootstrap
+    /// reads the snippet file instead of a hand-over, so a cold run has the same display support as a
+    /// pre-started one (<c>display()</c>, figures as PNG, display records carrying
+    /// <paramref name="displayNonce"/>). It announces no end: a cold run ends with its process. Null
+    /// for every other language, which runs its configured command.
+    /// </summary>
+    public static IReadOnlyList<string>? ColdArguments(LanguageDefinition language, string displayNonce) =>
+        language.Prestart == InProcessPython && language.Compile.Length == 0
+            ? [Interpreter, "-u", "-c", Script, FromFile, displayNonce, language.FileName]
+            : null;
 
     /// <summary>Whether a box of this language announces the end of its run with an end marker.</summary>
     public static bool AnnouncesEnd(LanguageDefinition language) => language.Prestart == InProcessPython;

@@ -94,7 +94,15 @@ internal static class SandboxCommandLine
     /// <param name="CgroupProcsFiles">The <c>cgroup.procs</c> files the box's first process writes itself into.</param>
     /// <param name="SeccompFilterPath">The compiled filter bubblewrap loads, or null for none.</param>
     /// <param name="SnippetPath">The host file holding the code (cold runs), or null (a pre-started box reads it from stdin).</param>
-    public sealed record BoxStart(IReadOnlyList<string> CgroupProcsFiles, string? SeccompFilterPath, string? SnippetPath);
+    /// <param name="MatplotlibCacheFiles">
+    /// matplotlib cache files prepared on the host (its font list), bound read-only into the box's
+    /// matplotlib folder so a snippet's first <c>import matplotlib</c> does not rebuild them; empty when none is ready.
+    /// </param>
+    public sealed record BoxStart(IReadOnlyList<string> CgroupProcsFiles, string? SeccompFilterPath, string? SnippetPath,
+        IReadOnlyList<string>? MatplotlibCacheFiles = null);
+
+    /// <summary>matplotlib's config and cache folder in every box: on the sized, writable /tmp.</summary>
+    public const string MatplotlibDirectory = "/tmp/matplotlib";
 
     private static List<string> Placement(BoxStart start) =>
     [
@@ -148,7 +156,8 @@ internal static class SandboxCommandLine
         }
         arguments.AddRange(["--perms", "0755", "--dir", "/etc"]);
         // Only what interpreters and compilers need from /etc: no passwd, no shadow, no secrets.
-        foreach (var file in new[] { "/etc/alternatives", "/etc/ld.so.cache", "/etc/ssl", "/etc/localtime" })
+        // Debian's matplotlib keeps its matplotlibrc in /etc (it refuses to import without it).
+        foreach (var file in new[] { "/etc/alternatives", "/etc/ld.so.cache", "/etc/ssl", "/etc/localtime", "/etc/matplotlibrc" })
         {
             arguments.AddRange(["--ro-bind-try", file, file]);
         }
@@ -162,6 +171,11 @@ internal static class SandboxCommandLine
             "--remount-ro", "/dev",
             "--size", scratchSize, "--perms", "1777", "--tmpfs", ScratchDirectory,
         ]);
+        foreach (var file in start.MatplotlibCacheFiles ?? [])
+        {
+            // The folder itself is made by bubblewrap on the box's /tmp, owned by the box and writable.
+            arguments.AddRange(["--ro-bind", file, $"{MatplotlibDirectory}/{Path.GetFileName(file)}"]);
+        }
         if (start.SnippetPath is not null && snippetFileName is not null)
         {
             arguments.AddRange(["--perms", "0444", "--file", SnippetDescriptor, $"{ScratchDirectory}/{snippetFileName}"]);
@@ -174,6 +188,9 @@ internal static class SandboxCommandLine
             "--setenv", "HOME", ScratchDirectory,
             "--setenv", "TMPDIR", "/tmp",
             "--setenv", "LANG", "C.UTF-8",
+            // Plots are drawn off-screen and shown inline (see PythonDisplaySupport).
+            "--setenv", "MPLBACKEND", "Agg",
+            "--setenv", "MPLCONFIGDIR", MatplotlibDirectory,
             "--",
         ]);
         arguments.AddRange(ResourceLimits(limits, limitProcesses: slotUid is not null, addressSpaceBytes));

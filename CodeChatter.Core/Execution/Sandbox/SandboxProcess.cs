@@ -127,11 +127,12 @@ internal sealed class SandboxProcess : IDisposable
     /// <param name="output">Live output, or null.</param>
     /// <param name="typed">Input typed while the run is in flight, written after <paramref name="stdin"/>; null closes stdin after it.</param>
     /// <param name="endNonce">The nonce of the end markers the box will print (see <see cref="SandboxBootstrap"/>), or null.</param>
+    /// <param name="rich">The nonce of the display records a Python box prints and where their items go (see <see cref="PythonDisplaySupport"/>), or null.</param>
     /// <param name="time">The clock the run's start is read from (its length is measured with a stopwatch).</param>
     /// <param name="cancellationToken">Stops the run (reported as killed).</param>
     public async Task<ExecutionResult> RunAsync(
         byte[] stdin, RunInput? typed, EffectiveLimits limits, SandboxLevel level, Action<OutputChunk>? output, string? endNonce,
-        TimeProvider time, CancellationToken cancellationToken)
+        (string Nonce, RichOutputCollector Collector)? rich, TimeProvider time, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _handedOver, 1) == 1) throw new InvalidOperationException("A sandbox serves exactly one run.");
         _limits = limits;
@@ -144,6 +145,7 @@ internal sealed class SandboxProcess : IDisposable
             _stdout.ExpectEndMarker(endNonce);
             _stderr.ExpectEndMarker(endNonce);
         }
+        if (rich is { } display) _stdout.ExpectDisplayRecords(display.Nonce, display.Collector);
         var cpuBefore = _cgroup?.CpuTimeMs() ?? 0;
 
         var startedAt = time.GetUtcNow();
@@ -175,6 +177,8 @@ internal sealed class SandboxProcess : IDisposable
             PeakMemoryBytes = _cgroup?.PeakMemoryBytes(),
             SandboxLevel = level,
             TypedInput = typed?.Transcript ?? "",
+            Outputs = rich?.Collector.Outputs.ToArray() ?? [],
+            OutputsOmitted = rich?.Collector.Omitted,
             StartedAt = startedAt,
             FinishedAt = startedAt.AddMilliseconds(clock.ElapsedMilliseconds),
         };

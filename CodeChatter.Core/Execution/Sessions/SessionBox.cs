@@ -29,6 +29,7 @@ internal sealed class SessionBox : IDisposable
     private readonly SessionOutputRouter _stderr = new();
     private readonly TaskCompletionSource<Stream> _stdin = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closeStdin = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Func<RichOutputCollector>? _richOutput;
     private CommandTask<CommandResult> _task = null!;
     private int _boxInit;
     private int _killed;
@@ -58,11 +59,21 @@ internal sealed class SessionBox : IDisposable
     public long? MemoryBytesNow() => _cgroup?.MemoryBytesNow();
 
     /// <summary>Starts the box from the launcher thread. Takes ownership of the cgroup, lease and folder, even on failure.</summary>
+    /// <param name="launcher">The thread boxes are started from.</param>
+    /// <param name="environment">The isolation this machine gives.</param>
+    /// <param name="arguments">The box's whole argv.</param>
+    /// <param name="hostDirectory">The box's host folder.</param>
+    /// <param name="cgroup">The box's cgroup, or null.</param>
+    /// <param name="lease">The box's uid.</param>
+    /// <param name="richOutput">
+    /// For a driver that prints display records (Python): a new collector, with the per-message caps, for
+    /// each message; null when the driver prints none (its output is then all text).
+    /// </param>
     public static async Task<SessionBox> StartAsync(
         SandboxLauncher launcher, SandboxEnvironment environment, IReadOnlyList<string> arguments,
-        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease)
+        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, Func<RichOutputCollector>? richOutput)
     {
-        var box = new SessionBox(environment, cgroup, lease, hostDirectory);
+        var box = new SessionBox(environment, cgroup, lease, hostDirectory) { _richOutput = richOutput };
         try
         {
             var command = Cli.Wrap(arguments[0])
@@ -123,6 +134,8 @@ internal sealed class SessionBox : IDisposable
         stderrCapture.Listener = output;
         stdoutCapture.ExpectEndMarker(nonce);
         stderrCapture.ExpectEndMarker(nonce);
+        var rich = _richOutput?.Invoke();
+        if (rich is not null) stdoutCapture.ExpectDisplayRecords(nonce, rich);
         _stdout.Attach(stdoutCapture);
         _stderr.Attach(stderrCapture);
 
@@ -177,6 +190,8 @@ internal sealed class SessionBox : IDisposable
             PeakMemoryBytes = _cgroup?.PeakMemoryBytes(),
             SandboxLevel = level,
             TypedInput = typed?.Transcript ?? "",
+            Outputs = rich?.Outputs.ToArray() ?? [],
+            OutputsOmitted = rich?.Omitted,
             StartedAt = startedAt,
             FinishedAt = startedAt.AddMilliseconds(clock.ElapsedMilliseconds),
         };

@@ -34,6 +34,9 @@ internal static class SessionDrivers
     /// <summary>Whether <paramref name="driver"/> names a known driver.</summary>
     public static bool IsKnown(string? driver) => driver is Python or JavaScript or Bash;
 
+    /// <summary>Whether the driver prints display records (Python: <c>display()</c>, figures, rich last values).</summary>
+    public static bool DisplaysRichOutput(string? driver) => driver == Python;
+
     /// <summary>The argv inside the box that starts a session with this driver.</summary>
     public static IReadOnlyList<string> ProgramArguments(string driver) => driver switch
     {
@@ -56,14 +59,19 @@ internal static class SessionDrivers
 
     /// <summary>
     /// One <c>__main__</c> namespace for the session. Each message is parsed; a final bare expression
-    /// is evaluated and shown as <c>Out[n]: repr</c> (and kept in <c>_</c>). The cell is registered in
+    /// is evaluated and kept in <c>_</c>; a value with a rich representation (a figure, <c>_repr_png_</c>,
+    /// <c>_repr_html_</c> such as a pandas DataFrame) is displayed as such, any other is shown as
+    /// <c>Out[n]: repr</c>. Figures still open at the message's end are shown and closed, and
+    /// <c>display()</c> works throughout (see <see cref="Sandbox.PythonDisplaySupport"/>; its records carry
+    /// the message's nonce). The cell is registered in
     /// linecache as <c>In[n]</c> so tracebacks show its lines, and the driver's frame is cut from them.
     /// SIGINT raises KeyboardInterrupt only while a message runs. The message's stdin is a fresh pipe
     /// on fd 0 fed by a thread from the control stream (kept on another descriptor).
     /// </summary>
-    private const string PythonDriver = """
+    private const string PythonDriver = Sandbox.PythonDisplaySupport.Source + """
         import os, sys, signal, threading, builtins, types, linecache, ast, traceback
         def _driver():
+            display, richest, emit, flush_figures = _cc_display_support()
             control = os.dup(0)
             null = os.open(os.devnull, os.O_RDONLY)
             os.dup2(null, 0)
@@ -127,7 +135,11 @@ internal static class SessionDrivers
                             value = eval(compile(last, name, "eval"), names)
                             if value is not None:
                                 names["_"] = value
-                                print("Out[%d]: %s" % (counter, repr(value)))
+                                item = richest(value)
+                                if item is None:
+                                    print("Out[%d]: %s" % (counter, repr(value)))
+                                else:
+                                    emit(*item)
                     finally:
                         state["running"] = False
                 except SystemExit as stop:
@@ -157,10 +169,16 @@ internal static class SessionDrivers
                 feeder.start()
                 sys.stdin = open(0, "r", encoding="utf-8", errors="replace", closefd=False)
                 signal.signal(signal.SIGINT, on_interrupt)
+                display["nonce"] = nonce
                 try:
                     status = run(code, "In[%d]" % counter, counter)
                 except BaseException:
                     status = 1
+                try:
+                    flush_figures()
+                except BaseException:
+                    pass
+                display["nonce"] = None
                 os.dup2(null, 0)
                 for stream in (sys.stdout, sys.stderr):
                     try:
