@@ -28,6 +28,8 @@ public static class CoreServiceCollectionExtensions
         services.AddClock();
         services.AddScoped<Operations.RunRetention>();
         services.AddSingleton<LanguageCatalog>();
+        // The packages each language offers, with their installed versions (doctor, GET /api/languages).
+        services.AddSingleton<PackageInventory>();
         services.AddSingleton(provider => SandboxEnvironment.Detect(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.BubblewrapPath));
         services.AddSingleton<SandboxedExecutor>();
         services.AddSingleton<ICodeExecutor>(provider => provider.GetRequiredService<SandboxedExecutor>());

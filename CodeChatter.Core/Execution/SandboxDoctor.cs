@@ -22,7 +22,13 @@ public sealed record DoctorReport(SandboxLevel Level, IReadOnlyList<DoctorCheck>
 /// Reports what isolation this machine gives, proving each limit with a real probe run through the
 /// same executor that serves people (so a probe that passes here passes for them).
 /// </summary>
-public sealed class SandboxDoctor(ICodeExecutor executor, SandboxEnvironment environment, LanguageCatalog languages, IOptions<ExecutionOptions> options)
+/// <param name="executor">The executor the probes run through.</param>
+/// <param name="environment">The isolation this machine gives.</param>
+/// <param name="languages">The configured languages.</param>
+/// <param name="options">The execution options.</param>
+/// <param name="packages">The packages each language offers, with their installed versions.</param>
+public sealed class SandboxDoctor(
+    ICodeExecutor executor, SandboxEnvironment environment, LanguageCatalog languages, IOptions<ExecutionOptions> options, PackageInventory packages)
 {
     private const string MarkerName = "CODECHATTER_DOCTOR_MARKER";
 
@@ -42,6 +48,13 @@ public sealed class SandboxDoctor(ICodeExecutor executor, SandboxEnvironment env
         {
             checks.Add(new($"language {language.Id}", true,
                 language.IsAvailable ? "available" : $"unavailable ({language.MissingTool} not found); not offered"));
+            var offered = packages.PackagesOf(language.Id);
+            if (offered.Count == 0) continue;
+            // A missing package makes no run unsafe: it is listed as such, and the check still passes.
+            var missing = offered.Where(package => package.Version is null).Select(package => package.Name).ToArray();
+            checks.Add(new($"packages {language.Id}", true,
+                string.Join(", ", offered.Select(package => $"{package.Name} {package.Version ?? "not installed"}")) +
+                (missing.Length == 0 ? "" : " (scripts/prerequisites.sh run installs them)")));
         }
         if (!languages.TryGetAvailable("python", out _))
         {
