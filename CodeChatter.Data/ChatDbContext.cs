@@ -11,6 +11,7 @@ public class ChatDbContext(DbContextOptions<ChatDbContext> options) : IdentityDb
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Snippet> Snippets => Set<Snippet>();
     public DbSet<Execution> Executions => Set<Execution>();
+    public DbSet<ExecutionOutput> ExecutionOutputs => Set<ExecutionOutput>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

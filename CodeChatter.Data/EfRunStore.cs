@@ -71,8 +71,13 @@ public sealed class EfRunStore(ChatDbContext db, TimeProvider clock) : IRunStore
         var previous = await db.Executions
             .Where(e => e.SnippetId == snippetId && e.FinishedAt != null)
             .OrderByDescending(e => e.Id)
-            .Select(e => new RunOutput(e.Status, e.Stdout, e.Stderr))
-            .FirstOrDefaultAsync(cancellationToken);
+            .Select(e => new { e.Status, e.Stdout, e.Stderr, Outputs = e.Outputs.OrderBy(o => o.Sequence).Select(o => new { o.MediaType, o.Sha256 }).ToList() })
+            .FirstOrDefaultAsync(cancellationToken) is { } found
+            ? new RunOutput(found.Status, found.Stdout, found.Stderr)
+            {
+                Outputs = found.Outputs.Select(o => new OutputFingerprint(o.MediaType, o.Sha256)).ToList(),
+            }
+            : null;
         var now = clock.GetUtcNow().UtcDateTime;
         var execution = new Execution
         {
@@ -122,9 +127,24 @@ public sealed class EfRunStore(ChatDbContext db, TimeProvider clock) : IRunStore
     /// <inheritdoc />
     public async Task CompleteAsync(long executionId, ExecutionResult result, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        // The row and its displayed items in one transaction: a reply is never stored without its plots,
+        // and a result stored again (a retry after the database refused it) replaces them rather than adding.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var execution = await db.Executions.SingleAsync(e => e.Id == executionId, cancellationToken);
         execution.Complete(result);
+        await db.ExecutionOutputs.Where(o => o.ExecutionId == executionId).ExecuteDeleteAsync(cancellationToken);
+        var sequence = 0;
+        foreach (var output in result.Outputs)
+        {
+            db.ExecutionOutputs.Add(new ExecutionOutput
+            {
+                ExecutionId = executionId, Sequence = ++sequence, MediaType = output.MediaType, Content = output.Data,
+                Sha256 = OutputFingerprint.HashOf(output.Data), Size = output.Data.LongLength, StdoutPosition = output.StdoutPosition,
+            });
+        }
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>A title from the first non-blank line of a message.</summary>

@@ -23,14 +23,16 @@ public sealed class QuotaRunAdmission(
         var now = time.GetUtcNow().UtcDateTime;
         var midnight = now.Date;
         // One round trip: the person and how many runs they started today. The run being admitted is
-        // already stored (in flight), so it is part of the count.
+        // already stored (in flight), so it is part of the count. Counted on the runs' own owner column,
+        // from the (OwnerId, StartedAt) index: a join through snippets and conversations made every run of
+        // a person with a long history pay for scanning all of it.
         var person = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
             .Select(u => new
             {
                 u.IsDisabled,
                 u.DailyRunQuota,
-                RunsToday = db.Executions.Count(e => e.Snippet!.Conversation!.OwnerId == userId
+                RunsToday = db.Executions.Count(e => e.OwnerId == userId
                     && e.StartedAt >= midnight && e.Status != RunStatus.Rejected),
             })
             .SingleOrDefaultAsync(cancellationToken);

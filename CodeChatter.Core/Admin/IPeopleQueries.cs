@@ -15,6 +15,9 @@ public sealed record PersonRow(
     string Id, string Email, bool IsAdmin, bool IsDisabled, DateTimeOffset? LockoutEnd, int? DailyRunQuota,
     int Runs, long CpuTimeMs, DateTime? LastActivity, DateTime CreatedAt)
 {
+    /// <summary>Bytes of the plots, tables and values their runs displayed, as stored.</summary>
+    public long StoredOutputBytes { get; init; }
+
     /// <summary><c>disabled</c>, <c>locked out</c> or <c>active</c>, as of <paramref name="now"/>.</summary>
     public string State(DateTimeOffset now) => IsDisabled ? "disabled" : LockoutEnd > now ? "locked out" : "active";
 }

@@ -8,16 +8,25 @@ namespace CodeChatter.Core.Chat;
 /// <param name="Stderr">What it printed to standard error.</param>
 public sealed record RunOutput(RunStatus Status, string Stdout, string Stderr)
 {
+    /// <summary>The plots, tables and values it displayed, in order, by media type and content hash.</summary>
+    public IReadOnlyList<OutputFingerprint> Outputs { get; init; } = [];
+
     /// <summary>
-    /// Whether this run differs from <paramref name="previous"/>: status, stdout or stderr. Times and memory
-    /// always differ a little and are not compared. A run with nothing before it counts as changed.
+    /// Whether this run differs from <paramref name="previous"/>: status, stdout, stderr or the items it
+    /// displayed (media type and content hash, in order). Times and memory always differ a little and are
+    /// not compared. A run with nothing before it counts as changed.
     /// </summary>
     public bool HasChangedSince(RunOutput? previous) =>
         previous is null
         || previous.Status != Status
         || !string.Equals(previous.Stdout, Stdout, StringComparison.Ordinal)
-        || !string.Equals(previous.Stderr, Stderr, StringComparison.Ordinal);
+        || !string.Equals(previous.Stderr, Stderr, StringComparison.Ordinal)
+        || !OutputFingerprint.SameSequence(previous.Outputs, Outputs);
 
     /// <summary>The comparable part of a result.</summary>
-    public static RunOutput From(ExecutionResult result) => new(result.Status, result.Stdout, result.Stderr);
+    public static RunOutput From(ExecutionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new(result.Status, result.Stdout, result.Stderr) { Outputs = result.Outputs.Select(OutputFingerprint.Of).ToList() };
+    }
 }

@@ -26,7 +26,10 @@ public sealed class EfPeopleQueries(ChatDbContext db) : IPeopleQueries
                 db.Executions.Count(e => e.Snippet!.Conversation!.OwnerId == u.Id),
                 db.Executions.Where(e => e.Snippet!.Conversation!.OwnerId == u.Id).Sum(e => e.CpuTimeMs) ?? 0,
                 db.Executions.Where(e => e.Snippet!.Conversation!.OwnerId == u.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.StartedAt).FirstOrDefault(),
-                u.CreatedAt))
+                u.CreatedAt)
+            {
+                StoredOutputBytes = db.ExecutionOutputs.Where(o => o.Execution!.OwnerId == u.Id).Sum(o => (long?)o.Size) ?? 0,
+            })
             .ToListAsync(cancellationToken);
     }
 

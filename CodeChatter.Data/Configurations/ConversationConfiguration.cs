@@ -47,6 +47,7 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.Property(e => e.Stderr).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
         // Typed input is kept losslessly for the same reason: a person can type a NUL (Ctrl+@).
         builder.Property(e => e.TypedInput).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
+        builder.Property(e => e.OutputsOmitted).HasMaxLength(1000);
         builder.HasOne(e => e.Snippet).WithMany(s => s.Executions).HasForeignKey(e => e.SnippetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.SnippetId, e.StartedAt });
         // The runs page: one person's runs, newest first, counted and paged from the index alone.
@@ -55,6 +56,19 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.HasIndex(e => new { e.Status, e.StartedAt });
         // Finding runs cut off by a stop, at start-up.
         builder.HasIndex(e => e.FinishedAt);
+    }
+}
+
+internal sealed class ExecutionOutputConfiguration : IEntityTypeConfiguration<ExecutionOutput>
+{
+    public void Configure(EntityTypeBuilder<ExecutionOutput> builder)
+    {
+        builder.Property(o => o.MediaType).HasMaxLength(64);
+        builder.Property(o => o.Sha256).HasMaxLength(64);
+        builder.Property(o => o.Content).HasColumnType("BLOB");
+        builder.HasOne(o => o.Execution).WithMany(e => e.Outputs).HasForeignKey(o => o.ExecutionId).OnDelete(DeleteBehavior.Cascade);
+        // A run's items in order, read with its reply.
+        builder.HasIndex(o => new { o.ExecutionId, o.Sequence }).IsUnique();
     }
 }
 

@@ -53,6 +53,12 @@ public class Execution
     /// <summary>What the person typed into it while it was in flight; empty when nothing.</summary>
     public string TypedInput { get; set; } = "";
 
+    /// <summary>What rich output was left out past the per-message caps, in words; null when nothing was.</summary>
+    public string? OutputsOmitted { get; set; }
+
+    /// <summary>The plots, tables and values it displayed, stored in a table of their own.</summary>
+    public List<ExecutionOutput> Outputs { get; set; } = [];
+
     public bool IsRunning => FinishedAt is null;
 
     /// <summary>
@@ -80,6 +86,7 @@ public class Execution
         ExecutionCounter = result.Session?.Counter;
         SessionEvent = result.Session?.Event;
         TypedInput = result.TypedInput;
+        OutputsOmitted = result.OutputsOmitted;
         if (result.StartedAt != default) StartedAt = result.StartedAt.UtcDateTime;
         FinishedAt = result.FinishedAt != default ? result.FinishedAt.UtcDateTime : StartedAt;
     }

@@ -26,7 +26,9 @@ public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOp
         var snippet = await db.Snippets.OwnedBy(userId).AsNoTracking()
             .Include(s => s.Executions)
             .SingleOrDefaultAsync(s => s.Id == snippetId, cancellationToken);
-        return snippet is null ? null : MessageOf(snippet);
+        if (snippet is null) return null;
+        var outputs = await RunViews.OutputItemsAsync(db.ExecutionOutputs.Where(o => o.Execution!.SnippetId == snippetId), cancellationToken);
+        return MessageOf(snippet, outputs);
     }
 
     /// <inheritdoc />
@@ -93,15 +95,17 @@ public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOp
             .Include(s => s.Executions)
             .OrderBy(s => s.Sequence)
             .ToListAsync(cancellationToken);
+        var outputs = await RunViews.OutputItemsAsync(
+            db.ExecutionOutputs.Where(o => o.Execution!.Snippet!.ConversationId == conversationId), cancellationToken);
         return new ConversationView(
             conversation.Id, conversation.Title, conversation.OwnerId, conversation.OwnerEmail ?? conversation.OwnerId,
-            conversation.DefaultLanguage, conversation.CreatedAt, conversation.UpdatedAt, snippets.Select(MessageOf).ToList())
+            conversation.DefaultLanguage, conversation.CreatedAt, conversation.UpdatedAt, snippets.Select(s => MessageOf(s, outputs)).ToList())
         {
             Mode = conversation.Mode,
         };
     }
 
-    private MessageView MessageOf(Snippet s) => new(
+    private MessageView MessageOf(Snippet s, Dictionary<long, IReadOnlyList<OutputItemView>> outputs) => new(
         s.Id, s.ConversationId, s.Sequence, s.Kind, s.Language, s.Code, s.Stdin, s.CreatedAt,
-        MessageView.RepliesOf(s.Executions.Select(e => RunViews.From(e, s.ConversationId, s.Language, _shownOutputBytes))));
+        MessageView.RepliesOf(s.Executions.Select(e => RunViews.From(e, s.ConversationId, s.Language, _shownOutputBytes, outputs.GetValueOrDefault(e.Id)))));
 }

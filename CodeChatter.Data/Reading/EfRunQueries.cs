@@ -26,8 +26,10 @@ public sealed class EfRunQueries(ChatDbContext db, IOptions<ExecutionOptions> op
             .Where(e => executionIds.Contains(e.Id))
             .Select(e => new { Execution = e, e.Snippet!.ConversationId, e.Snippet.Language })
             .ToDictionaryAsync(f => f.Execution.Id, cancellationToken);
+        var foundIds = found.Keys.ToList();
+        var outputs = await RunViews.OutputItemsAsync(db.ExecutionOutputs.Where(o => foundIds.Contains(o.ExecutionId)), cancellationToken);
         return executionIds.Where(found.ContainsKey)
-            .Select(id => RunViews.From(found[id].Execution, found[id].ConversationId, found[id].Language, _shownOutputBytes))
+            .Select(id => RunViews.From(found[id].Execution, found[id].ConversationId, found[id].Language, _shownOutputBytes, outputs.GetValueOrDefault(id)))
             .ToList();
     }
 
@@ -41,6 +43,13 @@ public sealed class EfRunQueries(ChatDbContext db, IOptions<ExecutionOptions> op
             ? await run.Select(e => e.Stdout).SingleOrDefaultAsync(cancellationToken)
             : await run.Select(e => e.Stderr).SingleOrDefaultAsync(cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<OutputContent?> FindOutputAsync(string userId, long outputId, CancellationToken cancellationToken = default) =>
+        db.ExecutionOutputs.AsNoTracking()
+            .Where(o => o.Id == outputId && db.Executions.OwnedBy(userId).Any(e => e.Id == o.ExecutionId))
+            .Select(o => new OutputContent(o.Id, o.Execution!.Snippet!.ConversationId, o.ExecutionId, o.MediaType, o.Content))
+            .SingleOrDefaultAsync(cancellationToken)!;
 
     /// <inheritdoc />
     public Task<bool> IsOwnedAsync(string userId, long conversationId, long executionId, CancellationToken cancellationToken = default) =>

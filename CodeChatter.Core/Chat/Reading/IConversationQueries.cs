@@ -52,6 +52,12 @@ public interface IRunQueries
     Task<string?> FindWholeOutputAsync(
         string userId, long conversationId, long executionId, Execution.OutputStream stream, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The bytes of one displayed item of a run of that person's, with where it belongs (so a caller can check
+    /// the conversation or run in its address); null when not theirs.
+    /// </summary>
+    Task<OutputContent?> FindOutputAsync(string userId, long outputId, CancellationToken cancellationToken = default);
+
     /// <summary>Whether that person owns the run and it belongs to that conversation.</summary>
     Task<bool> IsOwnedAsync(string userId, long conversationId, long executionId, CancellationToken cancellationToken = default);
 

@@ -58,6 +58,12 @@ public sealed record RunView(
     /// <summary>What the person typed into it while it was in flight; empty when nothing.</summary>
     public string TypedInput { get; init; } = "";
 
+    /// <summary>The plots, tables and values it displayed, in the order shown; empty when none.</summary>
+    public IReadOnlyList<OutputItemView> Outputs { get; init; } = [];
+
+    /// <summary>What it displayed that was left out past the per-message caps, in words; null when nothing was.</summary>
+    public string? OutputsOmitted { get; init; }
+
     /// <summary>Whether it started a new session, so the state of earlier messages was not there.</summary>
     [JsonIgnore]
     public bool StartedSession => SessionEvent == Execution.Sessions.SessionEvent.Started;
@@ -134,6 +140,8 @@ public sealed record RunView(
             ExecutionCounter = result.Session?.Counter,
             SessionEvent = result.Session?.Event,
             TypedInput = result.TypedInput,
+            Outputs = result.Outputs.Select(OutputItemView.FromResult).ToList(),
+            OutputsOmitted = result.OutputsOmitted,
         };
     }
 }

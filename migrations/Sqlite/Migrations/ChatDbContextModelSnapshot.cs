@@ -227,6 +227,10 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OutputsOmitted")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -299,6 +303,46 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                     b.HasIndex("Status", "StartedAt");
 
                     b.ToTable("Executions");
+                });
+
+            modelBuilder.Entity("CodeChatter.Data.Entities.ExecutionOutput", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("ExecutionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StdoutPosition")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExecutionId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("ExecutionOutputs");
                 });
 
             modelBuilder.Entity("CodeChatter.Data.Entities.Snippet", b =>
@@ -505,6 +549,17 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                     b.Navigation("Snippet");
                 });
 
+            modelBuilder.Entity("CodeChatter.Data.Entities.ExecutionOutput", b =>
+                {
+                    b.HasOne("CodeChatter.Data.Entities.Execution", "Execution")
+                        .WithMany("Outputs")
+                        .HasForeignKey("ExecutionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Execution");
+                });
+
             modelBuilder.Entity("CodeChatter.Data.Entities.Snippet", b =>
                 {
                     b.HasOne("CodeChatter.Data.Entities.Conversation", "Conversation")
@@ -570,6 +625,11 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
             modelBuilder.Entity("CodeChatter.Data.Entities.Conversation", b =>
                 {
                     b.Navigation("Snippets");
+                });
+
+            modelBuilder.Entity("CodeChatter.Data.Entities.Execution", b =>
+                {
+                    b.Navigation("Outputs");
                 });
 
             modelBuilder.Entity("CodeChatter.Data.Entities.Snippet", b =>
