@@ -90,6 +90,6 @@ internal sealed class MatplotlibCache : IDisposable
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
         }
-        _stop.Dispose();
+        // _stop is not disposed: a build cut short may still be unwinding its cancellation callbacks.
     }
 }
