@@ -5,6 +5,7 @@ using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CodeChatter.Web.Rendering;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CodeChatter.Web.Api;
@@ -43,6 +44,10 @@ public static class ApiEndpoints
         api.MapGet("/runs/{id:long}", GetRunAsync).WithSummary("One of your runs.");
         api.MapGet("/runs/{id:long}/output/{stream}", GetWholeOutputAsync)
             .WithSummary("Everything stored of a run's stdout or stderr, as text (the run object shows its start; stdoutMoreStored says when there is more).");
+        api.MapGet("/runs/{id:long}/outputs/{outputId:long}", GetOutputAsync)
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One image a run of yours displayed (an item of the run's outputs with a url), as image/png.");
         api.MapGet("/conversations", ListConversationsAsync).WithSummary("Your conversations, most recently active first.");
         api.MapGet("/conversations/{id:long}", GetConversationAsync).WithSummary("One of your conversations with every message and run.");
         api.MapPost("/conversations/{id:long}/rerun", RerunConversationAsync)
@@ -113,7 +118,7 @@ public static class ApiEndpoints
         var result = outcome.Result!;
         var executionId = outcome.Stored.ExecutionId!.Value;
         // The run as stored, so this answer and GET /api/runs/{id} are the same object.
-        var run = await runs.StoredOrAnsweredAsync(userId, executionId, result, cancellationToken);
+        var run = (await runs.StoredOrAnsweredAsync(userId, executionId, result, cancellationToken)).ForApi();
         if (result.RetryAfter is { } retryAfter) return TooManyRequests(request.HttpContext, result.Detail, retryAfter, run);
         return TypedResults.Ok(run);
     }
@@ -121,8 +126,21 @@ public static class ApiEndpoints
     private static async Task<Results<Ok<RunView>, ProblemHttpResult>> GetRunAsync(
         long id, HttpContext context, IRunQueries runs, CancellationToken cancellationToken) =>
         await runs.FindAsync(context.User.UserId(), id, cancellationToken) is { } run
-            ? TypedResults.Ok(run)
+            ? TypedResults.Ok(run.ForApi())
             : NotFound($"You have no run {id}.");
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetOutputAsync(
+        long id, long outputId, HttpContext context, IRunQueries runs, CancellationToken cancellationToken)
+    {
+        var output = await runs.FindOutputAsync(context.User.UserId(), outputId, cancellationToken);
+        // Only images have an address in the API: a text item's content is in the run object itself.
+        if (output is null || output.ExecutionId != id || output.MediaType != RichMediaTypes.Png)
+        {
+            return NotFound($"You have no image {outputId} in run {id}.");
+        }
+        StoredOutputFile.AddHeaders(context.Response);
+        return TypedResults.File(output.Content, StoredOutputFile.ContentType(output));
+    }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetWholeOutputAsync(
         long id, string stream, HttpContext context, IRunQueries runs, CancellationToken cancellationToken)
@@ -156,7 +174,7 @@ public static class ApiEndpoints
         foreach (var outcome in outcomes)
         {
             var run = await runs.StoredOrAnsweredAsync(userId, outcome.ExecutionId, outcome.Result, cancellationToken);
-            results.Add(run with { Changed = outcome.Changed });
+            results.Add(run.ForApi() with { Changed = outcome.Changed });
         }
         if (outcomes.FirstOrDefault(o => o.Result.RetryAfter is not null) is { } refused)
         {

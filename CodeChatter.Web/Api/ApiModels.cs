@@ -47,7 +47,7 @@ public sealed record SnippetResponse(
     {
         ArgumentNullException.ThrowIfNull(m);
         return new(m.SnippetId, m.Sequence, m.Kind, m.Language, m.Code, m.Stdin, m.CreatedAt,
-            m.Replies.Select(r => r.Run).Reverse().ToList());
+            m.Replies.Select(r => r.Run.ForApi()).Reverse().ToList());
     }
 }
 

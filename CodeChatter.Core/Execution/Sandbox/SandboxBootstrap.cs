@@ -87,11 +87,12 @@ internal static class SandboxBootstrap
                 except OSError:
                     pass
             os._exit(status)
-        if sys.argv[1] == "file":
+        _mode = sys.argv[1]
+        if _mode == "file":
             _code, _path, _nonce = _from_file(sys.argv[2], sys.argv[3])
         else:
             _code, _path, _nonce = _handover()
-        if sys.argv[1] == "exec":
+        if _mode == "exec":
             os.execv(sys.argv[2], sys.argv[2:])
         _display, _richest, _emit, _flush_figures = _cc_display_support()
         _display["nonce"] = _nonce
@@ -124,7 +125,7 @@ internal static class SandboxBootstrap
             _flush_figures()
         except BaseException:
             pass
-        _finish(_status, _nonce, sys.argv[1] != "file")
+        _finish(_status, _nonce, _mode != "file")
         """;
 
     /// <summary>Whether a language can be pre-started (it has no compile step and a known mode).</summary>

@@ -79,6 +79,7 @@ public sealed class CommandLineVerbTests
         Assert.DoesNotContain("[FAIL]", result.StandardOutput);
         Assert.Matches(@"\[ ?ok ?\]\s+seccomp filter: \d+ calls denied", result.StandardOutput);
         Assert.Matches(@"\[ ?ok ?\]\s+denied system calls", result.StandardOutput);
+        Assert.Matches(@"\[ ?ok ?\]\s+packages python: numpy \d+\.\d+[^,]*, pandas \d+\.\d+[^,]*, matplotlib \d+\.\d+", result.StandardOutput);
         sandbox.AssertNothingLeftBehind();
     }
 

@@ -70,6 +70,48 @@ public class BoundedOutputCaptureTests
         Assert.Equal(1, reached);
     }
 
+    [Fact]
+    public async Task A_display_record_split_across_reads_becomes_an_item_at_its_place_in_the_text()
+    {
+        // Arrange
+        var (capture, streamed) = Capture(cap: 1024);
+        var rich = new RichOutputCollector(maxImages: 10, maxBytes: 1024);
+        capture.ExpectDisplayRecords(Nonce, rich);
+        var bytes = Encoding.UTF8.GetBytes($"héllo\n\0CC-DISPLAY:{Nonce}:text/html:12\nPGI+aGk8L2I+\nafter\n");
+
+        // Act
+        await capture.ReadAsync(new OneByteAtATimeStream(bytes), CancellationToken.None);
+
+        // Assert
+        Assert.Equal("héllo\nafter\n", capture.Text);
+        Assert.Equal("héllo\nafter\n", streamed.ToString());
+        var item = Assert.Single(rich.Outputs);
+        Assert.Equal(RichMediaTypes.Html, item.MediaType);
+        Assert.Equal("<b>hi</b>", Encoding.UTF8.GetString(item.Data));
+        Assert.Equal("héllo\n".Length, item.StdoutPosition);
+        Assert.Null(rich.Omitted);
+    }
+
+    [Fact]
+    public async Task A_display_record_larger_than_the_cap_is_skipped_unread_and_said()
+    {
+        // Arrange: 1 KiB of rich output allowed, a 30 KB record announced.
+        var (capture, _) = Capture(cap: 1024);
+        var rich = new RichOutputCollector(maxImages: 10, maxBytes: 1024);
+        capture.ExpectDisplayRecords(Nonce, rich);
+        var payload = Convert.ToBase64String(new byte[30_000]);
+        var bytes = Encoding.ASCII.GetBytes($"a\0CC-DISPLAY:{Nonce}:text/plain:{payload.Length}\n{payload}\nb");
+
+        // Act
+        await capture.ReadAsync(new MemoryStream(bytes), CancellationToken.None);
+
+        // Assert
+        Assert.Equal("ab", capture.Text);
+        Assert.False(capture.Truncated);
+        Assert.Empty(rich.Outputs);
+        Assert.Equal("1 item left out (limit 1 KiB of rich output per message)", rich.Omitted);
+    }
+
     private static (BoundedOutputCapture Capture, StringBuilder Streamed) Capture(int cap)
     {
         var streamed = new StringBuilder();
