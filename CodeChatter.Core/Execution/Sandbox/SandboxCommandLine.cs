@@ -156,8 +156,9 @@ internal static class SandboxCommandLine
         }
         arguments.AddRange(["--perms", "0755", "--dir", "/etc"]);
         // Only what interpreters and compilers need from /etc: no passwd, no shadow, no secrets.
-        // Debian's matplotlib keeps its matplotlibrc in /etc (it refuses to import without it).
-        foreach (var file in new[] { "/etc/alternatives", "/etc/ld.so.cache", "/etc/ssl", "/etc/localtime", "/etc/matplotlibrc" })
+        // Debian's matplotlib keeps its matplotlibrc in /etc (it refuses to import without it), and
+        // fontconfig its configuration (without it every plot warns on stderr).
+        foreach (var file in new[] { "/etc/alternatives", "/etc/ld.so.cache", "/etc/ssl", "/etc/localtime", "/etc/fonts", "/etc/matplotlibrc" })
         {
             arguments.AddRange(["--ro-bind-try", file, file]);
         }
