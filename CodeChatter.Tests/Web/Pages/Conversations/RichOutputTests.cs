@@ -73,4 +73,18 @@ public class RichOutputTests(ChatAppFactory factory) : IClassFixture<ChatAppFact
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
         Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
     }
+
+    [Fact]
+    public async Task The_runs_page_says_how_many_items_a_run_displayed()
+    {
+        using var person = await ChatClient.RegisterAsync(factory);
+        var conversationId = (await person.NewConversationAsync("print('before')")).ConversationId;
+        await person.SendAsync(conversationId, "print('plain')");
+        await RichOutputRuns.GiveNewestRunOutputsAsync(person, conversationId);
+
+        var page = await person.GetAsync("/Runs");
+
+        Assert.Equal(["3"], page.All("[data-displayed-items]").Select(e => e.GetAttribute("data-displayed-items")));
+        Assert.Equal(2, page.All("tbody tr").Count);
+    }
 }
