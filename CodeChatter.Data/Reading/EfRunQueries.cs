@@ -49,7 +49,7 @@ public sealed class EfRunQueries(ChatDbContext db, IOptions<ExecutionOptions> op
         db.ExecutionOutputs.AsNoTracking()
             .Where(o => o.Id == outputId && db.Executions.OwnedBy(userId).Any(e => e.Id == o.ExecutionId))
             .Select(o => new OutputContent(o.Id, o.Execution!.Snippet!.ConversationId, o.ExecutionId, o.MediaType, o.Content))
-            .SingleOrDefaultAsync(cancellationToken)!;
+            .SingleOrDefaultAsync(cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> IsOwnedAsync(string userId, long conversationId, long executionId, CancellationToken cancellationToken = default) =>
