@@ -49,7 +49,7 @@ public sealed class EfRunQueries(ChatDbContext db, IOptions<ExecutionOptions> op
         db.ExecutionOutputs.AsNoTracking()
             .Where(o => o.Id == outputId && db.Executions.OwnedBy(userId).Any(e => e.Id == o.ExecutionId))
             .Select(o => new OutputContent(o.Id, o.Execution!.Snippet!.ConversationId, o.ExecutionId, o.MediaType, o.Content))
-            .SingleOrDefaultAsync(cancellationToken)!;
+            .SingleOrDefaultAsync(cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> IsOwnedAsync(string userId, long conversationId, long executionId, CancellationToken cancellationToken = default) =>
@@ -107,5 +107,8 @@ public sealed class EfRunQueries(ChatDbContext db, IOptions<ExecutionOptions> op
             e.Id, e.Snippet!.ConversationId, e.Snippet.Conversation!.Title, e.Snippet.Sequence,
             e.Snippet.Conversation.OwnerId, e.Snippet.Conversation.Owner!.Email ?? e.Snippet.Conversation.OwnerId,
             e.Snippet.Language, e.Snippet.Code.Substring(0, CodeExcerptLength), e.FinishedAt == null ? null : e.Status,
-            e.StartedAt, e.WallTimeMs, e.CpuTimeMs, e.Detail));
+            e.StartedAt, e.WallTimeMs, e.CpuTimeMs, e.Detail)
+        {
+            DisplayedItems = e.Outputs.Count,
+        });
 }

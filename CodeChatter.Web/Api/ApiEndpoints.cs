@@ -45,7 +45,7 @@ public static class ApiEndpoints
         api.MapGet("/runs/{id:long}/output/{stream}", GetWholeOutputAsync)
             .WithSummary("Everything stored of a run's stdout or stderr, as text (the run object shows its start; stdoutMoreStored says when there is more).");
         api.MapGet("/runs/{id:long}/outputs/{outputId:long}", GetOutputAsync)
-            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One image a run of yours displayed (an item of the run's outputs with a url), as image/png.");
         api.MapGet("/conversations", ListConversationsAsync).WithSummary("Your conversations, most recently active first.");

@@ -22,6 +22,9 @@ public sealed record RunRow(
 {
     /// <summary>Whether the run is still in flight.</summary>
     public bool IsRunning => Status is null;
+
+    /// <summary>How many plots, tables and values it displayed (shown on its conversation's page).</summary>
+    public int DisplayedItems { get; init; }
 }
 
 /// <summary>
