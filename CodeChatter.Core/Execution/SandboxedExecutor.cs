@@ -30,7 +30,6 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private readonly EffectiveLimits _defaultLimits;
     private readonly PrestartedSandboxPool? _pool;
     private readonly Observability.CodeChatterMetrics? _metrics;
-    private readonly MatplotlibCache? _matplotlibCache;
     private int _prestartedRuns;
     private int _pendingCleanups;
 
@@ -55,11 +54,6 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         _runRoot = PrepareRunRoot(_options.RunDirectory);
         RemoveStaleLeftovers();
         _seccompFilterPath = WriteSeccompFilter();
-        if (environment.Level == SandboxLevel.Bubblewrap
-            && languages.Available.Any(language => language.Definition.Packages.Contains("matplotlib", StringComparer.OrdinalIgnoreCase)))
-        {
-            _matplotlibCache = new MatplotlibCache(_runRoot, logger);
-        }
         _defaultLimits = EffectiveLimits.From(_options, null);
         var prestarted = environment.Level == SandboxLevel.Bubblewrap && _options.PrestartedSandboxesPerLanguage > 0
             ? languages.Available.Where(language => SandboxBootstrap.Supports(language.Definition)).Select(language => language.Id).ToArray()
@@ -191,12 +185,6 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <summary>A fresh collector with the per-message caps of rich output.</summary>
     internal RichOutputCollector NewRichOutputCollector() => new(_options.MaxImagesPerMessage, _options.MaxRichOutputBytesPerMessage);
 
-    /// <summary>matplotlib's prepared font list, once built (see <see cref="MatplotlibCache"/>).</summary>
-    private IReadOnlyList<string> MatplotlibCacheFiles => _matplotlibCache?.Files ?? [];
-
-    /// <summary>Waits until matplotlib's font cache for the boxes is built (or known not to be); tests and benchmarks.</summary>
-    internal Task MatplotlibCacheReady => _matplotlibCache?.Ready ?? Task.CompletedTask;
-
     // Python runs cold through the same bootstrap as a pre-started box, reading the snippet file, so
     // display() and inline figures work in both; other languages run their configured command.
     private Task<SandboxProcess> StartColdAsync(LanguageDefinition language, byte[] code, EffectiveLimits limits, string nonce, CancellationToken cancellationToken) =>
@@ -204,7 +192,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         {
             var snippetFile = WriteSnippet(hostDirectory, language.FileName, code);
             return _environment.BubblewrapPath is { } bubblewrap
-                ? SandboxCommandLine.Bubblewrap(bubblewrap, new(procsFiles, _seccompFilterPath, snippetFile, MatplotlibCacheFiles), language.FileName,
+                ? SandboxCommandLine.Bubblewrap(bubblewrap, new(procsFiles, _seccompFilterPath, snippetFile), language.FileName,
                     SandboxBootstrap.ColdArguments(language, nonce) ?? SandboxCommandLine.ProgramArguments(language), limits, slotUid,
                     AddressSpace(language, limits))
                 : SandboxCommandLine.Unsandboxed(language, procsFiles, limits, AddressSpace(language, limits));
@@ -218,7 +206,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         {
             Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
             return SandboxCommandLine.Bubblewrap(
-                _environment.BubblewrapPath!, new(procsFiles, _seccompFilterPath, null, MatplotlibCacheFiles), null,
+                _environment.BubblewrapPath!, new(procsFiles, _seccompFilterPath, null), null,
                 SandboxBootstrap.ProgramArguments(language.Definition), _defaultLimits, slotUid, AddressSpace(language.Definition, _defaultLimits));
         });
     }
@@ -248,7 +236,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         {
             Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
             return SandboxCommandLine.Bubblewrap(
-                bubblewrap, new(procsFiles, _seccompFilterPath, null, MatplotlibCacheFiles), null,
+                bubblewrap, new(procsFiles, _seccompFilterPath, null), null,
                 Sessions.SessionDrivers.ProgramArguments(language.Session), limits, slotUid, AddressSpace(language, limits));
         }, (arguments, hostDirectory, cgroup, lease) => Sessions.SessionBox.StartAsync(
             _launcher, _environment, arguments, hostDirectory, cgroup, lease,
@@ -389,7 +377,6 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         // A process that ends right after its last run (the exec verb) must not leave that run's folder.
         SpinWait.SpinUntil(() => IsCleanedUp, TimeSpan.FromSeconds(10));
         _launcher.Dispose();
-        _matplotlibCache?.Dispose();
         if (_seccompFilterPath is not null) File.Delete(_seccompFilterPath);
     }
 }

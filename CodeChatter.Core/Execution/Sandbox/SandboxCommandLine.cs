@@ -94,12 +94,7 @@ internal static class SandboxCommandLine
     /// <param name="CgroupProcsFiles">The <c>cgroup.procs</c> files the box's first process writes itself into.</param>
     /// <param name="SeccompFilterPath">The compiled filter bubblewrap loads, or null for none.</param>
     /// <param name="SnippetPath">The host file holding the code (cold runs), or null (a pre-started box reads it from stdin).</param>
-    /// <param name="MatplotlibCacheFiles">
-    /// matplotlib cache files prepared on the host (its font list), bound read-only into the box's
-    /// matplotlib folder so a snippet's first <c>import matplotlib</c> does not rebuild them; empty when none is ready.
-    /// </param>
-    public sealed record BoxStart(IReadOnlyList<string> CgroupProcsFiles, string? SeccompFilterPath, string? SnippetPath,
-        IReadOnlyList<string>? MatplotlibCacheFiles = null);
+    public sealed record BoxStart(IReadOnlyList<string> CgroupProcsFiles, string? SeccompFilterPath, string? SnippetPath);
 
     /// <summary>matplotlib's config and cache folder in every box: on the sized, writable /tmp.</summary>
     public const string MatplotlibDirectory = "/tmp/matplotlib";
@@ -172,11 +167,6 @@ internal static class SandboxCommandLine
             "--remount-ro", "/dev",
             "--size", scratchSize, "--perms", "1777", "--tmpfs", ScratchDirectory,
         ]);
-        foreach (var file in start.MatplotlibCacheFiles ?? [])
-        {
-            // The folder itself is made by bubblewrap on the box's /tmp, owned by the box and writable.
-            arguments.AddRange(["--ro-bind", file, $"{MatplotlibDirectory}/{Path.GetFileName(file)}"]);
-        }
         if (start.SnippetPath is not null && snippetFileName is not null)
         {
             arguments.AddRange(["--perms", "0444", "--file", SnippetDescriptor, $"{ScratchDirectory}/{snippetFileName}"]);

@@ -185,11 +185,10 @@ public sealed class SandboxFixture : IDisposable
             .ToArray();
         Assert.True(inRunCgroups.Length == 0, "tasks remain in run cgroups: " + string.Join("; ", inRunCgroups));
 
-        // Each executor keeps its compiled seccomp filter and matplotlib font cache there for its whole life.
+        // Each executor keeps its compiled seccomp filter there for its whole life.
         var runFolders = Directory.Exists(RunRoot)
             ? Directory.GetFileSystemEntries(RunRoot)
-                .Where(path => !waitingFolders.Contains(Path.GetFileName(path)) && !path.EndsWith(SandboxedExecutor.SeccompFilterExtension, StringComparison.Ordinal)
-                    && !path.EndsWith(CodeChatter.Core.Execution.Sandbox.MatplotlibCache.Extension, StringComparison.Ordinal))
+                .Where(path => !waitingFolders.Contains(Path.GetFileName(path)) && !path.EndsWith(SandboxedExecutor.SeccompFilterExtension, StringComparison.Ordinal))
                 .ToArray()
             : [];
         Assert.True(runFolders.Length == 0, "run folders remain on the host: " + string.Join(", ", runFolders));
