@@ -213,9 +213,10 @@ public static class ApiEndpoints
         new Dictionary<string, string[]> { ["mode"] = [$"'mode' must be \"session\" or \"fresh\"{(given is null ? "" : $", not \"{given}\"")}."] },
         detail: "Unknown conversation mode.");
 
-    private static Ok<List<LanguageResponse>> ListLanguages(LanguageCatalog languages) =>
+    private static Ok<List<LanguageResponse>> ListLanguages(LanguageCatalog languages, PackageInventory packages) =>
         TypedResults.Ok(languages.Available
-            .Select(l => new LanguageResponse(l.Id, l.Definition.DisplayName, l.Definition.EditorMode))
+            .Select(l => new LanguageResponse(l.Id, l.Definition.DisplayName, l.Definition.EditorMode,
+                packages.PackagesOf(l.Id).Select(p => new PackageResponse(p.Name, p.Version)).ToList()))
             .ToList());
 
     private static ProblemHttpResult ConversationNotFound(long? id) => NotFound($"You have no conversation {id}.");

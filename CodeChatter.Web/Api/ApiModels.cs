@@ -51,5 +51,8 @@ public sealed record SnippetResponse(
     }
 }
 
-/// <summary>A language this instance can run.</summary>
-public sealed record LanguageResponse(string Id, string DisplayName, string EditorMode);
+/// <summary>A language this instance can run, with the packages it offers (configuration: <c>Execution:Languages:{id}:Packages</c>).</summary>
+public sealed record LanguageResponse(string Id, string DisplayName, string EditorMode, IReadOnlyList<PackageResponse> Packages);
+
+/// <summary>A package a language offers, with its installed version (null when it is not installed).</summary>
+public sealed record PackageResponse(string Name, string? Version);
