@@ -47,6 +47,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IPeopleQueries, EfPeopleQueries>();
         services.AddScoped<IAuditQueries, EfAuditQueries>();
         services.AddScoped<Core.Operations.IDatabaseBackup, Operations.SqliteDatabaseBackup>();
+        services.AddScoped<Core.Operations.IDatabaseProbe, Operations.EfDatabaseProbe>();
         services.AddScoped<Core.Operations.IRunRetention, Operations.EfRunRetention>();
         // The admin rules are Core's; they are registered here because the accounts they change are
         // Identity's (UserManager, which the host registers), reached through IdentityAccountStore.

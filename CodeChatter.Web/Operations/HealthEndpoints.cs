@@ -1,9 +1,8 @@
 using System.Text.Json;
 using CodeChatter.Core.Execution;
 using CodeChatter.Core.Execution.Sandbox;
-using CodeChatter.Data;
+using CodeChatter.Core.Operations;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -22,8 +21,7 @@ internal static class HealthEndpoints
     public static IServiceCollection AddCodeChatterHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddDbContextCheck<ChatDbContext>("database", tags: [Ready],
-                customTestQuery: async (db, cancellationToken) => await db.Conversations.AnyAsync(cancellationToken) || true)
+            .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
             .AddCheck<SandboxHealthCheck>("sandbox", tags: [Ready])
             .AddCheck<PrestartPoolHealthCheck>("prestarted_sandboxes", tags: [Ready]);
         services.AddSingleton<PrestartPoolHealthCheck>();
@@ -57,6 +55,22 @@ internal static class HealthEndpoints
                 durationMs = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
             }),
         }));
+    }
+}
+
+/// <summary>The database answers a query (a failure is reported with its message, from localhost only).</summary>
+internal sealed class DatabaseHealthCheck(IDatabaseProbe database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await database.AnswersAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy(exception.Message, exception);
+        }
     }
 }
 
