@@ -21,6 +21,10 @@ public static class CoreServiceCollectionExtensions
             .Bind(configuration.GetSection(Chat.QuotaOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Chat.Attachments.AttachmentOptions>()
+            .Bind(configuration.GetSection(Chat.Attachments.AttachmentOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<Operations.RetentionOptions>()
             .Bind(configuration.GetSection(Operations.RetentionOptions.SectionName))
             .ValidateDataAnnotations()

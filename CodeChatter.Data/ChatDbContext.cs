@@ -12,6 +12,7 @@ public class ChatDbContext(DbContextOptions<ChatDbContext> options) : IdentityDb
     public DbSet<Snippet> Snippets => Set<Snippet>();
     public DbSet<Execution> Executions => Set<Execution>();
     public DbSet<ExecutionOutput> ExecutionOutputs => Set<ExecutionOutput>();
+    public DbSet<ConversationAttachment> ConversationAttachments => Set<ConversationAttachment>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

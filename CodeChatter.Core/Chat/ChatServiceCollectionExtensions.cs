@@ -22,6 +22,8 @@ public static class ChatServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();
         services.AddScoped<SessionService>();
+        // Its IAttachmentStore and IStorageUsage come from the data layer.
+        services.AddScoped<Attachments.AttachmentService>();
         // The real runner comes with the executor (AddCodeChatterCore); a later AddSingleton wins either way.
         services.TryAddSingleton<ISessionRunner, NoSessionRunner>();
         return services;

@@ -97,6 +97,9 @@ public sealed class ExecutionOptions : IValidatableObject
     [Range(0, 64 * MiB)]
     public int MaxRichOutputBytesPerMessage { get; set; } = (int)(2 * MiB);
 
+    /// <summary>Files a message leaves in its working folder that come back with its reply.</summary>
+    public OutputFileOptions OutputFiles { get; set; } = new();
+
     /// <summary>A conversation's session ends after this many minutes without a message.</summary>
     [Range(1, 24 * 60)]
     public int SessionIdleMinutes { get; set; } = 15;
@@ -128,6 +131,13 @@ public sealed class ExecutionOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // Nested options are not checked by ValidateDataAnnotations: their ranges are checked here.
+        var nested = new List<ValidationResult>();
+        Validator.TryValidateObject(OutputFiles, new ValidationContext(OutputFiles), nested, validateAllProperties: true);
+        foreach (var problem in nested)
+        {
+            yield return new ValidationResult($"{nameof(OutputFiles)}: {problem.ErrorMessage}", [nameof(OutputFiles)]);
+        }
         if (StoredOutputBytes < MaxOutputBytesPerStream)
         {
             yield return new ValidationResult(
@@ -135,4 +145,16 @@ public sealed class ExecutionOptions : IValidatableObject
                 [nameof(StoredOutputBytes)]);
         }
     }
+}
+
+/// <summary>Caps on the files one message gives back (<c>Execution:OutputFiles</c>).</summary>
+public sealed class OutputFileOptions
+{
+    /// <summary>Most files one message gives back; the reply says how many more were left out.</summary>
+    [Range(0, 100)]
+    public int MaxFiles { get; set; } = 10;
+
+    /// <summary>Largest file given back; a larger one is listed as left out.</summary>
+    [Range(0, 64 * 1024 * 1024)]
+    public int MaxFileBytes { get; set; } = 5 * 1024 * 1024;
 }

@@ -14,6 +14,12 @@ public sealed record ExecutionRequest(string Language, string Code)
     /// </summary>
     public RunInput? Input { get; init; }
 
+    /// <summary>
+    /// The conversation's attachments, seen read-only in the working folder's <c>inputs/</c>. A fresh run
+    /// with inputs starts cold (a pre-started box was made before its inputs were known).
+    /// </summary>
+    public IReadOnlyList<InputFile> Inputs { get; init; } = [];
+
     /// <summary>Limits tighter than the instance defaults; a looser value is ignored.</summary>
     public ExecutionLimits? Limits { get; init; }
 }

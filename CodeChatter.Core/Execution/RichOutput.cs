@@ -12,7 +12,15 @@ namespace CodeChatter.Core.Execution;
 /// snippet produced it, untrusted: it reaches a page or the API only after HtmlSanitizer.
 /// </param>
 /// <param name="StdoutPosition">How many characters of the run's stdout had been printed when it was shown.</param>
-public sealed record RichOutput(string MediaType, byte[] Data, int StdoutPosition);
+public sealed record RichOutput(string MediaType, byte[] Data, int StdoutPosition)
+{
+    /// <summary>
+    /// For a <see cref="RichMediaTypes.File"/>: its path relative to the working folder as the box reported it,
+    /// made safe for display by <see cref="Chat.Attachments.FileNames.ForOutput"/>. Never a host path: files
+    /// are stored as bytes and only ever served as downloads.
+    /// </summary>
+    public string? FileName { get; init; }
+}
 
 /// <summary>The media types a run may display.</summary>
 public static class RichMediaTypes
@@ -26,6 +34,12 @@ public static class RichMediaTypes
     /// <summary>A value's repr.</summary>
     public const string PlainText = "text/plain";
 
-    /// <summary>Whether <paramref name="mediaType"/> is one of the above.</summary>
+    /// <summary>
+    /// A file the message left (new or changed) in its working folder: listed with its name and size,
+    /// downloadable by the conversation's owner, always as an attachment, never shown inline.
+    /// </summary>
+    public const string File = "file";
+
+    /// <summary>Whether <paramref name="mediaType"/> is a displayed item (not a file).</summary>
     public static bool IsKnown(string? mediaType) => mediaType is Png or Html or PlainText;
 }

@@ -66,9 +66,23 @@ internal sealed class ExecutionOutputConfiguration : IEntityTypeConfiguration<Ex
         builder.Property(o => o.MediaType).HasMaxLength(64);
         builder.Property(o => o.Sha256).HasMaxLength(64);
         builder.Property(o => o.Content).HasColumnType("BLOB");
+        builder.Property(o => o.FileName).HasMaxLength(400);
         builder.HasOne(o => o.Execution).WithMany(e => e.Outputs).HasForeignKey(o => o.ExecutionId).OnDelete(DeleteBehavior.Cascade);
         // A run's items in order, read with its reply.
         builder.HasIndex(o => new { o.ExecutionId, o.Sequence }).IsUnique();
+    }
+}
+
+internal sealed class ConversationAttachmentConfiguration : IEntityTypeConfiguration<ConversationAttachment>
+{
+    public void Configure(EntityTypeBuilder<ConversationAttachment> builder)
+    {
+        builder.Property(a => a.Name).HasMaxLength(400);
+        builder.Property(a => a.Sha256).HasMaxLength(64);
+        builder.Property(a => a.Content).HasColumnType("BLOB");
+        builder.HasOne(a => a.Conversation).WithMany().HasForeignKey(a => a.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        // One file per name in a conversation: attaching the same name again replaces it.
+        builder.HasIndex(a => new { a.ConversationId, a.Name }).IsUnique();
     }
 }
 

@@ -13,7 +13,7 @@ public class ExecutionOutput
     /// <summary>Its place among the run's items, from 1: the order they were shown in.</summary>
     public int Sequence { get; set; }
 
-    /// <summary><c>image/png</c>, <c>text/html</c> or <c>text/plain</c>.</summary>
+    /// <summary><c>image/png</c>, <c>text/html</c>, <c>text/plain</c> or <c>file</c> (a file the run left in its working folder).</summary>
     public string MediaType { get; set; } = "";
 
     /// <summary>The bytes as the run produced them (HTML unsanitized: it is cleaned on the way out).</summary>
@@ -24,6 +24,9 @@ public class ExecutionOutput
 
     /// <summary>Length of <see cref="Content"/>, so sizes are summed without reading the bytes.</summary>
     public long Size { get; set; }
+
+    /// <summary>For a file: its relative path in the working folder, already made safe; null otherwise.</summary>
+    public string? FileName { get; set; }
 
     /// <summary>How many characters of the run's stdout had been printed when it was shown.</summary>
     public int StdoutPosition { get; set; }

@@ -7,8 +7,8 @@ namespace CodeChatter.Core.Chat.Reading;
 /// <summary>
 /// One plot, table or value a run displayed, as pages and the API see it: never an image's bytes (those are
 /// fetched from their own owner-only address), the text of a text item. In JSON it reads
-/// <c>{"type": "image/png", "url": ..., "size": n, "position": p}</c>, <c>{"type": "text/html", "html": ..., "position": p}</c>
-/// or <c>{"type": "text/plain", "text": ..., "position": p}</c>.
+/// <c>{"type": "image/png", "url": ..., "size": n, "position": p}</c>, <c>{"type": "text/html", "html": ..., "position": p}</c>,
+/// <c>{"type": "text/plain", "text": ..., "position": p}</c> or <c>{"type": "file", "name": ..., "url": ..., "size": n, "position": p}</c>.
 /// </summary>
 /// <param name="Id">The stored item's id (0 for a run never stored).</param>
 /// <param name="MediaType">Its media type (<see cref="RichMediaTypes"/>).</param>
@@ -36,10 +36,19 @@ public sealed record OutputItemView(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Url { get; init; }
 
-    /// <summary>For an image: its size in bytes.</summary>
+    /// <summary>Whether it is a file the message left in its working folder (downloaded, never shown inline).</summary>
+    [JsonIgnore]
+    public bool IsFile => MediaType == RichMediaTypes.File;
+
+    /// <summary>For a file: its name (relative path in the working folder, made safe by <see cref="Attachments.FileNames.ForOutput"/>).</summary>
+    [JsonPropertyName("name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FileName { get; init; }
+
+    /// <summary>For an image or a file: its size in bytes.</summary>
     [JsonPropertyName("size")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? ImageSize => IsImage ? Size : null;
+    public long? ImageSize => IsImage || IsFile ? Size : null;
 
     /// <summary>
     /// For HTML: the markup after the display sanitizer, set by the surface that shows it. Left out until
@@ -62,10 +71,10 @@ public sealed record OutputItemView(
     public static OutputItemView FromResult(RichOutput output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var isText = output.MediaType != RichMediaTypes.Png;
+        var isText = output.MediaType is RichMediaTypes.Html or RichMediaTypes.PlainText;
         return new OutputItemView(
             0, output.MediaType, output.Data.LongLength, output.StdoutPosition, OutputFingerprint.HashOf(output.Data),
-            isText ? Encoding.UTF8.GetString(output.Data) : null);
+            isText ? Encoding.UTF8.GetString(output.Data) : null) { FileName = output.FileName };
     }
 }
 

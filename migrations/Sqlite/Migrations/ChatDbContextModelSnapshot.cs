@@ -206,6 +206,43 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                     b.ToTable("Conversations");
                 });
 
+            modelBuilder.Entity("CodeChatter.Data.Entities.ConversationAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ConversationAttachments");
+                });
+
             modelBuilder.Entity("CodeChatter.Data.Entities.Execution", b =>
                 {
                     b.Property<long>("Id")
@@ -317,6 +354,10 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
 
                     b.Property<long>("ExecutionId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("MediaType")
                         .IsRequired()
@@ -536,6 +577,17 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("CodeChatter.Data.Entities.ConversationAttachment", b =>
+                {
+                    b.HasOne("CodeChatter.Data.Entities.Conversation", "Conversation")
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Conversation");
                 });
 
             modelBuilder.Entity("CodeChatter.Data.Entities.Execution", b =>
