@@ -114,7 +114,8 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             string? endNonce = null;
             string? displayNonce = null;
             var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-            if (_pool is not null && _pool.TryTake(language.Id, out var waiting))
+            // A pre-started box was made before its run's attachments were known: a run with some starts cold.
+            if (request.Inputs.Count == 0 && _pool is not null && _pool.TryTake(language.Id, out var waiting))
             {
                 Interlocked.Increment(ref _prestartedRuns);
                 sandbox = waiting;
@@ -123,7 +124,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             }
             else
             {
-                sandbox = await StartColdAsync(language.Definition, code, limits, nonce, cancellationToken);
+                sandbox = await StartColdAsync(language.Definition, code, request.Inputs, limits, nonce, cancellationToken);
                 if (_environment.BubblewrapPath is not null && SandboxBootstrap.ColdArguments(language.Definition, nonce) is not null) displayNonce = nonce;
                 input = stdin;
             }
@@ -183,16 +184,26 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     internal bool IsCleanedUp => Volatile.Read(ref _pendingCleanups) == 0;
 
     /// <summary>A fresh collector with the per-message caps of rich output.</summary>
-    internal RichOutputCollector NewRichOutputCollector() => new(_options.MaxImagesPerMessage, _options.MaxRichOutputBytesPerMessage);
+    internal RichOutputCollector NewRichOutputCollector() => new(
+        _options.MaxImagesPerMessage, _options.MaxRichOutputBytesPerMessage, _options.OutputFiles.MaxFiles, _options.OutputFiles.MaxFileBytes);
 
     // Python runs cold through the same bootstrap as a pre-started box, reading the snippet file, so
     // display() and inline figures work in both; other languages run their configured command.
-    private Task<SandboxProcess> StartColdAsync(LanguageDefinition language, byte[] code, EffectiveLimits limits, string nonce, CancellationToken cancellationToken) =>
+    private Task<SandboxProcess> StartColdAsync(
+        LanguageDefinition language, byte[] code, IReadOnlyList<InputFile> inputs, EffectiveLimits limits, string nonce, CancellationToken cancellationToken) =>
         StartAsync(limits, cancellationToken, (hostDirectory, slotUid, procsFiles) =>
         {
             var snippetFile = WriteSnippet(hostDirectory, language.FileName, code);
+            string? inputsDirectory = null;
+            if (inputs.Count > 0)
+            {
+                // Unsandboxed (development) runs work in their host folder, so inputs/ is there for them too.
+                var folder = InputFolder.Create(hostDirectory);
+                folder.Sync(inputs);
+                inputsDirectory = folder.Path;
+            }
             return _environment.BubblewrapPath is { } bubblewrap
-                ? SandboxCommandLine.Bubblewrap(bubblewrap, new(procsFiles, _seccompFilterPath, snippetFile), language.FileName,
+                ? SandboxCommandLine.Bubblewrap(bubblewrap, new(procsFiles, _seccompFilterPath, snippetFile, inputsDirectory), language.FileName,
                     SandboxBootstrap.ColdArguments(language, nonce) ?? SandboxCommandLine.ProgramArguments(language), limits, slotUid,
                     AddressSpace(language, limits))
                 : SandboxCommandLine.Unsandboxed(language, procsFiles, limits, AddressSpace(language, limits));
@@ -232,15 +243,18 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         // RLIMIT_CPU counts a process's whole life, so the session's interpreter gets a long budget;
         // each message's CPU time is bounded by the cgroup's delta.
         var limits = _defaultLimits with { CpuTimeMs = SessionCpuBudgetMs };
+        InputFolder? inputs = null;
         return StartAsync(limits, cancellationToken, (hostDirectory, slotUid, procsFiles) =>
         {
             Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
+            // Bound for the session's life, so files attached while it lives reach its next messages.
+            inputs = InputFolder.Create(hostDirectory);
             return SandboxCommandLine.Bubblewrap(
-                bubblewrap, new(procsFiles, _seccompFilterPath, null), null,
+                bubblewrap, new(procsFiles, _seccompFilterPath, null, inputs.Path), null,
                 Sessions.SessionDrivers.ProgramArguments(language.Session), limits, slotUid, AddressSpace(language, limits));
         }, (arguments, hostDirectory, cgroup, lease) => Sessions.SessionBox.StartAsync(
             _launcher, _environment, arguments, hostDirectory, cgroup, lease,
-            Sessions.SessionDrivers.DisplaysRichOutput(language.Session) ? NewRichOutputCollector : null));
+            Sessions.SessionDrivers.DisplaysRichOutput(language.Session) ? NewRichOutputCollector : null, inputs));
     }
 
     /// <summary>The CPU seconds a session's interpreter may use over its whole life (RLIMIT_CPU).</summary>

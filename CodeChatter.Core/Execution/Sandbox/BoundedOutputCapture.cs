@@ -173,8 +173,8 @@ internal sealed class BoundedOutputCapture(OutputStream stream, Func<int> cap, A
         var rich = _rich!;
         var payloadStart = newline + 1;
         // Base64 of what may still be kept: anything longer is left out as it streams past.
-        var room = ((long)Math.Max(0, rich.RemainingBytes) + 2) / 3 * 4;
-        if (!RichMediaTypes.IsKnown(mediaType) || rich.WouldRefuseByCount(mediaType) || length > room)
+        var room = (rich.RoomFor(mediaType) + 2) / 3 * 4;
+        if (!RichOutputCollector.Accepts(mediaType) || rich.WouldRefuseByCount(mediaType) || length > room)
         {
             rich.SkippedUnread(mediaType);
             _pending.RemoveRange(0, payloadStart);

@@ -17,12 +17,15 @@ namespace CodeChatter.Core.Execution.Sandbox;
 /// place in the text is right: <c>\0CC-DISPLAY:NONCE:MEDIA_TYPE:LENGTH\n</c>, LENGTH bytes of base64,
 /// <c>\n</c>. The host strips it (see <see cref="BoundedOutputCapture"/>). The returned state's
 /// <c>nonce</c> (bytes) is set per run or message; while it is None nothing is emitted.</para>
+/// <para>Files a message leaves in its working folder (new or changed since it started) go the same way as
+/// <c>file</c> records whose payload is the relative path, NUL, and the file's bytes.</para>
 /// </remarks>
 internal static class PythonDisplaySupport
 {
     /// <summary>
     /// Python source defining <c>_cc_display_support()</c>, which installs the builtin and the hook and
-    /// returns <c>(state, richest, emit, flush_figures)</c>.
+    /// returns <c>(state, richest, emit, flush_figures, (snapshot, emit_files))</c>: <c>snapshot(root)</c> notes the
+    /// working folder's files and <c>emit_files(root, before, skip)</c> sends back those made or changed since.
     /// </summary>
     public const string Source = """
         def _cc_display_support():
@@ -114,9 +117,61 @@ internal static class PythonDisplaySupport
                             loader.exec_module = exec_module
                         return spec
                     return None
+            def snapshot(root):
+                # Regular files only (a symlink or a FIFO is never followed or read), at most 2000
+                # entries and 16 folders deep; inputs/ (read-only attachments), __pycache__ and hidden
+                # folders (tools' caches and settings, as a notebook's file list hides them) skipped.
+                import stat
+                seen, budget = {}, [2000]
+                def walk(folder, prefix, depth):
+                    try:
+                        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+                    except OSError:
+                        return
+                    for entry in entries:
+                        if budget[0] <= 0:
+                            return
+                        budget[0] -= 1
+                        try:
+                            info = entry.stat(follow_symlinks=False)
+                        except OSError:
+                            continue
+                        if stat.S_ISDIR(info.st_mode):
+                            skipped = entry.name == "__pycache__" or entry.name.startswith(".") or (depth == 0 and entry.name == "inputs")
+                            if not skipped and depth < 16:
+                                walk(entry.path, prefix + entry.name + "/", depth + 1)
+                        elif stat.S_ISREG(info.st_mode):
+                            seen[prefix + entry.name] = (info.st_mtime_ns, info.st_size, info.st_ino)
+                walk(root, "", 0)
+                return seen
+            def emit_files(root, before, skip):
+                # Files the message made or changed, in name order, each as one "file" record:
+                # its relative path, NUL, its bytes. The host applies the count and size caps.
+                if state["nonce"] is None:
+                    return
+                after = snapshot(root)
+                for name in sorted(after):
+                    if name in skip or before.get(name) == after[name]:
+                        continue
+                    try:
+                        descriptor = os.open(os.path.join(root, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                    except OSError:
+                        continue
+                    try:
+                        chunks = []
+                        while True:
+                            chunk = os.read(descriptor, 1 << 20)
+                            if not chunk:
+                                break
+                            chunks.append(chunk)
+                    except OSError:
+                        continue
+                    finally:
+                        os.close(descriptor)
+                    emit("file", name.encode("utf-8", "surrogateescape") + b"\0" + b"".join(chunks))
             sys.meta_path.insert(0, PyplotHook())
             builtins.display = display
-            return state, richest, emit, flush_figures
+            return state, richest, emit, flush_figures, (snapshot, emit_files)
 
         """;
 }

@@ -94,8 +94,13 @@ internal static class SandboxBootstrap
             _code, _path, _nonce = _handover()
         if _mode == "exec":
             os.execv(sys.argv[2], sys.argv[2:])
-        _display, _richest, _emit, _flush_figures = _cc_display_support()
+        _display, _richest, _emit, _flush_figures, (_snapshot, _emit_files) = _cc_display_support()
         _display["nonce"] = _nonce
+        _root = os.path.dirname(_path)
+        try:
+            _before = _snapshot(_root)
+        except BaseException:
+            _before = None
         import builtins, types
         _main = types.ModuleType("__main__")
         _main.__file__ = _path
@@ -123,6 +128,11 @@ internal static class SandboxBootstrap
             _status = 1
         try:
             _flush_figures()
+        except BaseException:
+            pass
+        try:
+            if _before is not None:
+                _emit_files(_root, _before, {os.path.basename(_path)})
         except BaseException:
             pass
         _finish(_status, _nonce, _mode != "file")

@@ -94,10 +94,18 @@ internal static class SandboxCommandLine
     /// <param name="CgroupProcsFiles">The <c>cgroup.procs</c> files the box's first process writes itself into.</param>
     /// <param name="SeccompFilterPath">The compiled filter bubblewrap loads, or null for none.</param>
     /// <param name="SnippetPath">The host file holding the code (cold runs), or null (a pre-started box reads it from stdin).</param>
-    public sealed record BoxStart(IReadOnlyList<string> CgroupProcsFiles, string? SeccompFilterPath, string? SnippetPath);
+    /// <param name="InputsDirectory">
+    /// The host folder bound read-only as <c>/box/inputs</c> (the conversation's attachments), or null for none.
+    /// Its host path shows in the box's mount table, so it is only bound where there are attachments to
+    /// see (a fresh run with inputs) or may come to be (a session).
+    /// </param>
+    public sealed record BoxStart(IReadOnlyList<string> CgroupProcsFiles, string? SeccompFilterPath, string? SnippetPath, string? InputsDirectory = null);
 
     /// <summary>matplotlib's config and cache folder in every box: on the sized, writable /tmp.</summary>
     public const string MatplotlibDirectory = "/tmp/matplotlib";
+
+    /// <summary>The XDG cache folder in every box: on /tmp, out of the working folder.</summary>
+    public const string CacheDirectory = "/tmp/cache";
 
     private static List<string> Placement(BoxStart start) =>
     [
@@ -167,6 +175,10 @@ internal static class SandboxCommandLine
             "--remount-ro", "/dev",
             "--size", scratchSize, "--perms", "1777", "--tmpfs", ScratchDirectory,
         ]);
+        if (start.InputsDirectory is { } inputs)
+        {
+            arguments.AddRange(["--ro-bind", inputs, $"{ScratchDirectory}/{InputFolder.Name}"]);
+        }
         if (start.SnippetPath is not null && snippetFileName is not null)
         {
             arguments.AddRange(["--perms", "0444", "--file", SnippetDescriptor, $"{ScratchDirectory}/{snippetFileName}"]);
@@ -182,6 +194,8 @@ internal static class SandboxCommandLine
             // Plots are drawn off-screen and shown inline (see PythonDisplaySupport).
             "--setenv", "MPLBACKEND", "Agg",
             "--setenv", "MPLCONFIGDIR", MatplotlibDirectory,
+            // Caches (fontconfig's, pip's) go to /tmp, not into the working folder whose new files are given back.
+            "--setenv", "XDG_CACHE_HOME", CacheDirectory,
             "--",
         ]);
         arguments.AddRange(ResourceLimits(limits, limitProcesses: slotUid is not null, addressSpaceBytes));

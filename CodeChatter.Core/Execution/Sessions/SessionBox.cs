@@ -52,6 +52,9 @@ internal sealed class SessionBox : IDisposable
     /// <summary>The host folder of this box; also the name of its cgroup.</summary>
     public string HostDirectory => _hostDirectory;
 
+    /// <summary>The session's <c>inputs/</c> folder (its conversation's attachments), brought in step before each message.</summary>
+    public InputFolder? Inputs { get; private init; }
+
     /// <summary>Whether the box still runs and was not killed.</summary>
     public bool IsAlive => !_task.Task.IsCompleted && Volatile.Read(ref _killed) == 0;
 
@@ -65,15 +68,16 @@ internal sealed class SessionBox : IDisposable
     /// <param name="hostDirectory">The box's host folder.</param>
     /// <param name="cgroup">The box's cgroup, or null.</param>
     /// <param name="lease">The box's uid.</param>
+    /// <param name="inputs">The box's <c>inputs/</c> folder in its host folder, bound read-only into it.</param>
     /// <param name="richOutput">
     /// For a driver that prints display records (Python): a new collector, with the per-message caps, for
     /// each message; null when the driver prints none (its output is then all text).
     /// </param>
     public static async Task<SessionBox> StartAsync(
         SandboxLauncher launcher, SandboxEnvironment environment, IReadOnlyList<string> arguments,
-        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, Func<RichOutputCollector>? richOutput)
+        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, Func<RichOutputCollector>? richOutput, InputFolder? inputs = null)
     {
-        var box = new SessionBox(environment, cgroup, lease, hostDirectory) { _richOutput = richOutput };
+        var box = new SessionBox(environment, cgroup, lease, hostDirectory) { _richOutput = richOutput, Inputs = inputs };
         try
         {
             var command = Cli.Wrap(arguments[0])

@@ -71,7 +71,8 @@ internal static class SessionDrivers
     private const string PythonDriver = Sandbox.PythonDisplaySupport.Source + """
         import os, sys, signal, threading, builtins, types, linecache, ast, traceback
         def _driver():
-            display, richest, emit, flush_figures = _cc_display_support()
+            display, richest, emit, flush_figures, (snapshot, emit_files) = _cc_display_support()
+            root = os.getcwd()
             control = os.dup(0)
             null = os.open(os.devnull, os.O_RDONLY)
             os.dup2(null, 0)
@@ -171,11 +172,20 @@ internal static class SessionDrivers
                 signal.signal(signal.SIGINT, on_interrupt)
                 display["nonce"] = nonce
                 try:
+                    before = snapshot(root)
+                except BaseException:
+                    before = None
+                try:
                     status = run(code, "In[%d]" % counter, counter)
                 except BaseException:
                     status = 1
                 try:
                     flush_figures()
+                except BaseException:
+                    pass
+                try:
+                    if before is not None:
+                        emit_files(root, before, ())
                 except BaseException:
                     pass
                 display["nonce"] = None

@@ -165,6 +165,20 @@ public sealed class SessionRunner : ISessionRunner, IDisposable
         }
 
         var box = session.Box;
+        try
+        {
+            box.Inputs?.Sync(request.Inputs);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            _logger.LogError(exception, "The attachments of a {Language} session could not be brought in step", session.Key.LanguageId);
+            var now = _time.GetUtcNow();
+            return new ExecutionResult
+            {
+                Status = RunStatus.InternalError, Detail = "the conversation's attachments could not be given to the session",
+                SandboxLevel = _environment.Level, TypedInput = request.Input?.Transcript ?? "", StartedAt = now, FinishedAt = now,
+            };
+        }
         var counter = ++session.MessagesRun;
         session.IsBusy = true;
         SessionBox.Outcome outcome;

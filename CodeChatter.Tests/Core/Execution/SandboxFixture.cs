@@ -107,11 +107,11 @@ public sealed class SandboxFixture : IDisposable
     /// </summary>
     public async Task<ExecutionResult> RunAsync(
         string language, string code, ExecutionLimits? limits = null, string stdin = "", Action<OutputChunk>? output = null,
-        CancellationToken cancellationToken = default, RunInput? input = null)
+        CancellationToken cancellationToken = default, RunInput? input = null, IReadOnlyList<InputFile>? inputs = null)
     {
         RequireBubblewrap();
         RequireLanguage(language);
-        var request = new ExecutionRequest(language, code) { Stdin = stdin, Limits = limits, Input = input };
+        var request = new ExecutionRequest(language, code) { Stdin = stdin, Limits = limits, Input = input, Inputs = inputs ?? [] };
         if (!UsePrestarted) return await ColdExecutor.ExecuteAsync(request, output, cancellationToken);
 
         await PrestartedExecutor.WaitUntilPrestartedAsync(TimeSpan.FromSeconds(20));
@@ -120,7 +120,9 @@ public sealed class SandboxFixture : IDisposable
         var result = await PrestartedExecutor.ExecuteAsync(request, output, cancellationToken);
         alone &= Interlocked.Decrement(ref _runsInFlight) == 0;
         // Runs started together share the pool; only a run made alone is sure to get a waiting box.
-        var prestartable = Languages.TryGetAvailable(language, out var info) && !string.IsNullOrEmpty(info.Definition.Prestart);
+        // A run with inputs starts cold by design (its box must be made with them).
+        var prestartable = Languages.TryGetAvailable(language, out var info) && !string.IsNullOrEmpty(info.Definition.Prestart)
+            && request.Inputs.Count == 0;
         if (alone && prestartable && result.Status != RunStatus.Rejected && !cancellationToken.IsCancellationRequested)
         {
             Assert.True(PrestartedExecutor.PrestartedRunCount == before + 1, "the run should have been served by a pre-started sandbox");

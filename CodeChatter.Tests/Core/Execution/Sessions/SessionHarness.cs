@@ -37,9 +37,9 @@ public sealed class SessionHarness : IDisposable
 
     public Task<ExecutionResult> RunAsync(
         SessionKey key, string code, string stdin = "", RunInput? input = null, ExecutionLimits? limits = null,
-        Action<OutputChunk>? output = null, CancellationToken cancellationToken = default) =>
+        Action<OutputChunk>? output = null, CancellationToken cancellationToken = default, IReadOnlyList<InputFile>? inputs = null) =>
         Runner.ExecuteAsync(
-            key, new ExecutionRequest(key.LanguageId, code) { Stdin = stdin, Input = input, Limits = limits },
+            key, new ExecutionRequest(key.LanguageId, code) { Stdin = stdin, Input = input, Limits = limits, Inputs = inputs ?? [] },
             _ => Task.FromResult(_generations.AddOrUpdate((key.UserId, key.ConversationId), 1, (_, generation) => generation + 1)),
             output, cancellationToken);
 

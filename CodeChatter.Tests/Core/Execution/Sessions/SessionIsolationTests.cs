@@ -45,9 +45,9 @@ public sealed class SessionIsolationTests(SandboxFixture sandbox)
         var values = await sessions.RunAsync(bob, "print(secret, open('secret.txt').read())");
 
         // Assert: each sees only its own.
-        Assert.StartsWith("True ['secret.txt'] ['sleep 301']", adaSees.Stdout);
-        Assert.StartsWith("True ['secret.txt'] ['sleep 302']", bobSees.Stdout);
-        Assert.StartsWith("True ['secret.txt'] ['sleep 303']", otherSees.Stdout);
+        Assert.StartsWith("True ['inputs', 'secret.txt'] ['sleep 301']", adaSees.Stdout);
+        Assert.StartsWith("True ['inputs', 'secret.txt'] ['sleep 302']", bobSees.Stdout);
+        Assert.StartsWith("True ['inputs', 'secret.txt'] ['sleep 303']", otherSees.Stdout);
         Assert.Equal("bob-7 bob-7\n", values.Stdout);
         var live = sessions.Runner.List();
         Assert.Equal(3, live.Select(session => session.Id).Distinct().Count());
