@@ -22,6 +22,9 @@ internal sealed class MemoryAttachmentStore : IAttachmentStore, IStorageUsage
     /// <summary>The conversations whose inputs a run loaded, in order.</summary>
     public List<long> LoadedConversations { get; } = [];
 
+    /// <summary>When set, loading a run's inputs fails with it, as a database that cannot be read would.</summary>
+    public Exception? LoadFailure { get; set; }
+
     /// <summary>Makes <paramref name="conversationId"/> belong to <paramref name="userId"/>.</summary>
     public MemoryAttachmentStore Owning(string userId, long conversationId)
     {
@@ -54,6 +57,7 @@ internal sealed class MemoryAttachmentStore : IAttachmentStore, IStorageUsage
     public Task<IReadOnlyList<InputFile>> LoadInputsAsync(long conversationId, CancellationToken cancellationToken = default)
     {
         LoadedConversations.Add(conversationId);
+        if (LoadFailure is { } failure) return Task.FromException<IReadOnlyList<InputFile>>(failure);
         return Task.FromResult<IReadOnlyList<InputFile>>(_files
             .Where(f => f.ConversationId == conversationId)
             .OrderBy(f => f.Name, StringComparer.Ordinal)

@@ -195,6 +195,20 @@ public class RunServiceTests
     }
 
     [Fact]
+    public async Task A_run_whose_attachments_cannot_be_read_is_not_executed_and_is_stored_as_an_internal_error()
+    {
+        var attachments = new MemoryAttachmentStore { LoadFailure = new IOException("disk I/O error") };
+        var executor = new RecordingExecutor();
+        var (service, store, _) = Create(executor, attachments: attachments);
+
+        var outcome = await service.SubmitAsync(Message() with { ConversationId = 1 });
+
+        var stored = store.Completed[outcome!.Stored.ExecutionId!.Value];
+        Assert.Equal((RunStatus.InternalError, RunService.AttachmentsUnreadableDetail), (stored.Status, stored.Detail));
+        Assert.Empty(executor.Requests);
+    }
+
+    [Fact]
     public async Task A_reply_past_the_storage_quota_is_stored_with_its_text_and_without_the_items_that_do_not_fit()
     {
         var attachments = new MemoryAttachmentStore();
