@@ -25,6 +25,20 @@ public static class StoredOutputFile
         return output.MediaType == RichMediaTypes.Png ? null : $"run-{output.ExecutionId}-output-{output.Id}.txt";
     }
 
+    /// <summary>
+    /// The name a run's file is downloaded under: the name its run lists it with (the stored bytes do not carry
+    /// it), or a made-up one if the run no longer lists it.
+    /// </summary>
+    public static async Task<string> FileNameAsync(IRunQueries runs, string userId, OutputContent output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(output);
+        var run = await runs.FindAsync(userId, output.ExecutionId, cancellationToken);
+        return run?.Outputs.FirstOrDefault(item => item.Id == output.Id)?.FileName is { Length: > 0 } name
+            ? name
+            : $"run-{output.ExecutionId}-file-{output.Id}";
+    }
+
     /// <summary>Headers every served item carries, whatever the rest of the pipeline does.</summary>
     public static void AddHeaders(HttpResponse response)
     {
