@@ -2,9 +2,11 @@ using CodeChatter.Core.Accounts;
 using CodeChatter.Core.Admin;
 using CodeChatter.Core.Audit;
 using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Data.Accounts;
 using CodeChatter.Data.Admin;
+using CodeChatter.Data.Attachments;
 using CodeChatter.Data.Audit;
 using CodeChatter.Data.Reading;
 using Microsoft.Data.Sqlite;
@@ -15,7 +17,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CodeChatter.Data;
 
-/// <summary>Registers the database and what Core asks of it: the run store and run queries, the conversation queries and store, the quota-checking run admission, the audit log, accounts, tokens, the admin queries, backups and retention.</summary>
+/// <summary>Registers the database and what Core asks of it: the run store and run queries, the conversation queries and store, the attachment store and storage usage, the quota-checking run admission, the audit log, accounts, tokens, the admin queries, backups and retention.</summary>
 public static class DataServiceCollectionExtensions
 {
     /// <summary>The assembly that holds the SQLite migrations (a project of its own, one per provider).</summary>
@@ -37,6 +39,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IConversationStore, EfConversationStore>();
         services.AddScoped<IConversationQueries, EfConversationQueries>();
         services.AddScoped<IRunQueries, EfRunQueries>();
+        services.AddScoped<IAttachmentStore, EfAttachmentStore>();
+        services.AddScoped<IStorageUsage, EfStorageUsage>();
         // Quotas need the database, so the real admission lives here and replaces Core's admit-everything.
         services.TryAddSingleton(TimeProvider.System);
         services.RemoveAll<IRunAdmission>();
