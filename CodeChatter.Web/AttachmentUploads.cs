@@ -5,19 +5,31 @@ namespace CodeChatter.Web;
 
 /// <summary>
 /// Reading an upload to attach (the chat page's form and <c>POST /api/conversations/{id}/attachments</c>) with
-/// its body capped a little above the largest attachment, so an oversized upload stops early and is told why
-/// instead of ending in an error: Kestrel's default cap (30 MB) is far above what could ever be kept.
+/// its form capped a little above the largest attachment. A larger body is read to its end and thrown away,
+/// so the browser, which sends the whole file before it reads an answer, gets a page that says why: an answer
+/// while it is still sending ends in a reset connection and the browser's own error. Past
+/// <see cref="MostDrainedBytes"/> Kestrel cuts the connection all the same (its default cap is 30 MB).
 /// </summary>
 public static class AttachmentUploads
 {
     /// <summary>Room for the form's other fields and the multipart headers beside the file itself.</summary>
     public const int FormOverheadBytes = 64 * 1024;
 
-    /// <summary>The most bytes an upload request may carry.</summary>
+    /// <summary>How many times the largest attachment an oversized upload may be and still be answered in words.</summary>
+    public const int DrainedFactor = 4;
+
+    /// <summary>The most bytes an upload's form may carry.</summary>
     public static long MostBytes(AttachmentOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         return (long)limits.MaxFileBytes + FormOverheadBytes;
+    }
+
+    /// <summary>The most bytes an upload request may carry at all (Kestrel's limit for it).</summary>
+    public static long MostDrainedBytes(AttachmentOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return (long)limits.MaxFileBytes * DrainedFactor + FormOverheadBytes;
     }
 
     /// <summary>
@@ -28,16 +40,27 @@ public static class AttachmentUploads
     public static async Task<bool> TryReadFormAsync(HttpContext context, AttachmentOptions limits)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var most = MostBytes(limits);
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = most;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MostDrainedBytes(limits);
         if (!context.Request.HasFormContentType) return true;
         try
         {
-            await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = most }, context.RequestAborted);
+            await context.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = MostBytes(limits) }, context.RequestAborted);
             return true;
         }
-        // Kestrel stops a body over MaxRequestBodySize; the multipart reader one over its own limit (the test host has no Kestrel).
-        catch (Exception exception) when (exception is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        catch (InvalidDataException)
+        {
+            // The multipart reader stopped at the cap: take in the rest before answering.
+            try
+            {
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            }
+            catch (BadHttpRequestException refused) when (refused.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // Past the drained limit: Kestrel closes the connection after whatever is answered.
+            }
+            return false;
+        }
+        catch (BadHttpRequestException refused) when (refused.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return false;
         }
