@@ -1,4 +1,5 @@
 using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Execution;
 using CodeChatter.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -71,11 +72,11 @@ public sealed class EfRunStore(ChatDbContext db, TimeProvider clock) : IRunStore
         var previous = await db.Executions
             .Where(e => e.SnippetId == snippetId && e.FinishedAt != null)
             .OrderByDescending(e => e.Id)
-            .Select(e => new { e.Status, e.Stdout, e.Stderr, Outputs = e.Outputs.OrderBy(o => o.Sequence).Select(o => new { o.MediaType, o.Sha256 }).ToList() })
+            .Select(e => new { e.Status, e.Stdout, e.Stderr, Outputs = e.Outputs.OrderBy(o => o.Sequence).Select(o => new { o.MediaType, o.Sha256, o.FileName }).ToList() })
             .FirstOrDefaultAsync(cancellationToken) is { } found
             ? new RunOutput(found.Status, found.Stdout, found.Stderr)
             {
-                Outputs = found.Outputs.Select(o => new OutputFingerprint(o.MediaType, o.Sha256)).ToList(),
+                Outputs = found.Outputs.Select(o => OutputFingerprint.For(o.MediaType, o.Sha256, o.FileName)).ToList(),
             }
             : null;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -141,11 +142,17 @@ public sealed class EfRunStore(ChatDbContext db, TimeProvider clock) : IRunStore
             {
                 ExecutionId = executionId, Sequence = ++sequence, MediaType = output.MediaType, Content = output.Data,
                 Sha256 = OutputFingerprint.HashOf(output.Data), Size = output.Data.LongLength, StdoutPosition = output.StdoutPosition,
+                FileName = StoredFileName(output),
             });
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    // A name reaches a page, an API answer and a download header: it is made safe here too, whatever
+    // produced the result, and only a file keeps one.
+    private static string? StoredFileName(RichOutput output) =>
+        output.MediaType == RichMediaTypes.File ? FileNames.ForOutput(output.FileName) : null;
 
     /// <summary>A title from the first non-blank line of a message.</summary>
     public static string TitleFrom(string text)

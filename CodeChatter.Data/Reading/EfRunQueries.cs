@@ -48,7 +48,7 @@ public sealed class EfRunQueries(ChatDbContext db, IOptions<ExecutionOptions> op
     public Task<OutputContent?> FindOutputAsync(string userId, long outputId, CancellationToken cancellationToken = default) =>
         db.ExecutionOutputs.AsNoTracking()
             .Where(o => o.Id == outputId && db.Executions.OwnedBy(userId).Any(e => e.Id == o.ExecutionId))
-            .Select(o => new OutputContent(o.Id, o.Execution!.Snippet!.ConversationId, o.ExecutionId, o.MediaType, o.Content))
+            .Select(o => new OutputContent(o.Id, o.Execution!.Snippet!.ConversationId, o.ExecutionId, o.MediaType, o.Content) { FileName = o.FileName })
             .SingleOrDefaultAsync(cancellationToken);
 
     /// <inheritdoc />

@@ -24,8 +24,9 @@ internal static class RunViews
     }.ShownUpTo(shownOutputBytes);
 
     /// <summary>
-    /// The displayed items of those runs, by run id, each run's in order. An image's bytes are never read:
-    /// the view carries its size and it is fetched from its own address.
+    /// The displayed items of those runs, by run id, each run's in order. Only text items' bytes are read: an
+    /// image or a file (up to megabytes each) is fetched from its own address, so the view carries its size
+    /// and, for a file, its name.
     /// </summary>
     public static async Task<Dictionary<long, IReadOnlyList<OutputItemView>>> OutputItemsAsync(
         IQueryable<ExecutionOutput> outputs, CancellationToken cancellationToken)
@@ -34,13 +35,16 @@ internal static class RunViews
             .OrderBy(o => o.ExecutionId).ThenBy(o => o.Sequence)
             .Select(o => new
             {
-                o.Id, o.ExecutionId, o.MediaType, o.Size, o.StdoutPosition, o.Sha256,
-                Text = o.MediaType == RichMediaTypes.Png ? null : o.Content,
+                o.Id, o.ExecutionId, o.MediaType, o.Size, o.StdoutPosition, o.Sha256, o.FileName,
+                Text = o.MediaType == RichMediaTypes.Html || o.MediaType == RichMediaTypes.PlainText ? o.Content : null,
             })
             .ToListAsync(cancellationToken);
         return rows.GroupBy(o => o.ExecutionId).ToDictionary(
             g => g.Key,
             g => (IReadOnlyList<OutputItemView>)g.Select(o => new OutputItemView(
-                o.Id, o.MediaType, o.Size, o.StdoutPosition, o.Sha256, o.Text is null ? null : Encoding.UTF8.GetString(o.Text))).ToList());
+                o.Id, o.MediaType, o.Size, o.StdoutPosition, o.Sha256, o.Text is null ? null : Encoding.UTF8.GetString(o.Text))
+            {
+                FileName = o.FileName,
+            }).ToList());
     }
 }

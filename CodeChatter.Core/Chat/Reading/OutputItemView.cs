@@ -17,7 +17,7 @@ namespace CodeChatter.Core.Chat.Reading;
 /// <param name="Sha256">The SHA-256 of its bytes (lowercase hex), for same/changed.</param>
 /// <param name="Content">
 /// For a text item its text as the run produced it; for HTML that is untrusted markup that only reaches a
-/// page or the API after the sanitizer (see <see cref="Html"/>). Null for an image.
+/// page or the API after the sanitizer (see <see cref="Html"/>). Null for an image or a file.
 /// </param>
 public sealed record OutputItemView(
     [property: JsonIgnore] long Id,
@@ -65,7 +65,7 @@ public sealed record OutputItemView(
 
     /// <summary>What same/changed compares.</summary>
     [JsonIgnore]
-    public OutputFingerprint Fingerprint => new(MediaType, Sha256);
+    public OutputFingerprint Fingerprint => OutputFingerprint.For(MediaType, Sha256, FileName);
 
     /// <summary>An item of a result never stored (id 0).</summary>
     public static OutputItemView FromResult(RichOutput output)
@@ -84,4 +84,8 @@ public sealed record OutputItemView(
 /// <param name="ExecutionId">Its run.</param>
 /// <param name="MediaType">Its media type as stored.</param>
 /// <param name="Content">Its bytes.</param>
-public sealed record OutputContent(long Id, long ConversationId, long ExecutionId, string MediaType, byte[] Content);
+public sealed record OutputContent(long Id, long ConversationId, long ExecutionId, string MediaType, byte[] Content)
+{
+    /// <summary>For a file: its name (made safe by <see cref="Attachments.FileNames.ForOutput"/>), for the download; null otherwise.</summary>
+    public string? FileName { get; init; }
+}

@@ -67,6 +67,28 @@ public class RichOutputComparisonTests
             OutputFingerprint.Of(new RichOutput(RichMediaTypes.PlainText, "abc"u8.ToArray(), 0)).Sha256);
     }
 
+    [Fact]
+    public void Two_files_with_the_same_bytes_but_different_names_are_different_items()
+    {
+        var before = OutputFingerprint.Of(new RichOutput(RichMediaTypes.File, "1,2"u8.ToArray(), 0) { FileName = "a.csv" });
+        var renamed = OutputFingerprint.Of(new RichOutput(RichMediaTypes.File, "1,2"u8.ToArray(), 0) { FileName = "b.csv" });
+        var same = OutputFingerprint.Of(new RichOutput(RichMediaTypes.File, "1,2"u8.ToArray(), 0) { FileName = "a.csv" });
+
+        Assert.NotEqual(before, renamed);
+        Assert.Equal(before, same);
+        Assert.Equal(before, new OutputItemView(7, RichMediaTypes.File, 3, 0, before.Sha256, null) { FileName = "a.csv" }.Fingerprint);
+    }
+
+    [Fact]
+    public void A_name_given_to_an_image_or_text_does_not_change_its_fingerprint()
+    {
+        var png = new RichOutput(RichMediaTypes.Png, Plot, 0);
+        var text = new RichOutput(RichMediaTypes.PlainText, "abc"u8.ToArray(), 0);
+
+        Assert.Equal(new OutputFingerprint(RichMediaTypes.Png, OutputFingerprint.HashOf(Plot)), OutputFingerprint.Of(png with { FileName = "plot.png" }));
+        Assert.Equal(OutputFingerprint.Of(text), OutputFingerprint.Of(text with { FileName = "value.txt" }));
+    }
+
     private static ExecutionResult Result(byte[] png) => new()
     {
         Status = RunStatus.Succeeded, ExitCode = 0, Stdout = "drawn\n", Outputs = [new RichOutput(RichMediaTypes.Png, png, 6)],

@@ -4,7 +4,9 @@ using CodeChatter.Core.Execution;
 using CodeChatter.Data;
 using CodeChatter.Data.Attachments;
 using CodeChatter.Data.Entities;
+using CodeChatter.Data.Reading;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Tests.Data.Chat;
 
@@ -163,6 +165,54 @@ public class AttachmentDataTests(MigratedDatabase database) : IClassFixture<Migr
         Assert.Equal(0, await usage.UsedBytesAsync(await PersonAsync("usage-nothing")));
     }
 
+    [Fact]
+    public async Task A_runs_files_are_stored_with_safe_names_and_read_back_by_name_but_never_as_text()
+    {
+        var userId = await PersonAsync("files-out");
+        var strangerId = await PersonAsync("files-out-stranger");
+        var conversationId = await ConversationAsync(userId);
+        var executionId = await CompletedRunAsync(userId, conversationId,
+        [
+            new RichOutput(RichMediaTypes.PlainText, "42"u8.ToArray(), 0) { FileName = "ignored.txt" },
+            new RichOutput(RichMediaTypes.File, Csv, 3) { FileName = "../../x" },
+            new RichOutput(RichMediaTypes.File, OtherCsv, 3) { FileName = "<script>.html" },
+        ]);
+        await using var db = database.Open();
+        var runs = new EfRunQueries(db, Options.Create(new ExecutionOptions()));
+
+        var stored = await db.ExecutionOutputs.Where(o => o.ExecutionId == executionId).OrderBy(o => o.Sequence).Select(o => o.FileName).ToListAsync();
+        var run = (await runs.FindAsync(userId, executionId))!;
+        var conversation = (await new EfConversationQueries(db, Options.Create(new ExecutionOptions())).FindOwnedAsync(userId, conversationId))!;
+
+        Assert.Equal([null, "x", "<script>.html"], stored);
+        Assert.Equal(
+            [(RichMediaTypes.PlainText, (string?)null, "42"), (RichMediaTypes.File, "x", null), (RichMediaTypes.File, "<script>.html", null)],
+            run.Outputs.Select(o => (o.MediaType, o.FileName, o.Content)));
+        Assert.Equal([false, true, true], run.Outputs.Select(o => o.IsFile));
+        Assert.Equal((long)Csv.Length, run.Outputs[1].ImageSize);
+        Assert.Equal(run.Outputs, conversation.Messages.Single().Latest!.Run.Outputs);
+        var file = (await runs.FindOutputAsync(userId, run.Outputs[2].Id))!;
+        Assert.Equal((RichMediaTypes.File, "<script>.html", conversationId, executionId), (file.MediaType, file.FileName, file.ConversationId, file.ExecutionId));
+        Assert.Equal(OtherCsv, file.Content);
+        Assert.Null(await runs.FindOutputAsync(strangerId, run.Outputs[2].Id));
+    }
+
+    [Fact]
+    public async Task A_rerun_knows_the_previous_runs_files_by_name_so_a_renamed_file_is_a_change()
+    {
+        var userId = await PersonAsync("files-rerun");
+        var conversationId = await ConversationAsync(userId);
+        await CompletedRunAsync(userId, conversationId, [new RichOutput(RichMediaTypes.File, Csv, 0) { FileName = "a.csv" }]);
+        await using var db = database.Open();
+        var snippetId = await db.Snippets.Where(s => s.ConversationId == conversationId).Select(s => s.Id).SingleAsync();
+
+        var previous = (await new EfRunStore(db, new FixedClock(Now)).StartRerunAsync(userId, snippetId, ExecutionTrigger.Rerun))!.Previous!;
+
+        Assert.Equal([new OutputFingerprint("file:a.csv", OutputFingerprint.HashOf(Csv))], previous.Outputs);
+        Assert.False(RunOutput.From(Result([new RichOutput(RichMediaTypes.File, Csv, 0) { FileName = "a.csv" }])).HasChangedSince(previous));
+        Assert.True(RunOutput.From(Result([new RichOutput(RichMediaTypes.File, Csv, 0) { FileName = "b.csv" }])).HasChangedSince(previous));
+    }
+
     private async Task<(AttachmentView Attachment, bool Replaced)?> Put(string userId, long conversationId, string name, byte[] content, DateTimeOffset at)
     {
         await using var db = database.Open();
@@ -171,16 +221,19 @@ public class AttachmentDataTests(MigratedDatabase database) : IClassFixture<Migr
 
     private static EfAttachmentStore Store(ChatDbContext db) => new(db, new FixedClock(Now));
 
-    private async Task CompletedRunAsync(string userId, long? conversationId, IReadOnlyList<RichOutput> outputs)
+    private async Task<long> CompletedRunAsync(string userId, long? conversationId, IReadOnlyList<RichOutput> outputs)
     {
         await using var db = database.Open();
         var store = new EfRunStore(db, new FixedClock(Now));
         var stored = await store.AddMessageAsync(new NewMessage(userId, conversationId, SnippetKind.Code, "python", "save()", "", ExecutionTrigger.Submit));
-        await store.CompleteAsync(stored!.ExecutionId!.Value, new ExecutionResult
-        {
-            Status = RunStatus.Succeeded, ExitCode = 0, StartedAt = Now, FinishedAt = Now.AddSeconds(1), Outputs = outputs,
-        });
+        await store.CompleteAsync(stored!.ExecutionId!.Value, Result(outputs));
+        return stored.ExecutionId.Value;
     }
+
+    private static ExecutionResult Result(IReadOnlyList<RichOutput> outputs) => new()
+    {
+        Status = RunStatus.Succeeded, ExitCode = 0, StartedAt = Now, FinishedAt = Now.AddSeconds(1), Outputs = outputs,
+    };
 
     private async Task<long> ConversationAsync(string userId)
     {
