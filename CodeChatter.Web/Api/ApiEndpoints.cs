@@ -150,8 +150,7 @@ public static class ApiEndpoints
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetOutputAsync(
         long id, long outputId, HttpContext context, IRunQueries runs, CancellationToken cancellationToken)
     {
-        var userId = context.User.UserId();
-        var output = await runs.FindOutputAsync(userId, outputId, cancellationToken);
+        var output = await runs.FindOutputAsync(context.User.UserId(), outputId, cancellationToken);
         // Only images and files have an address in the API: a text item's content is in the run object itself.
         if (output is null || output.ExecutionId != id || output.MediaType is not (RichMediaTypes.Png or RichMediaTypes.File))
         {
@@ -159,7 +158,7 @@ public static class ApiEndpoints
         }
         if (output.MediaType == RichMediaTypes.File)
         {
-            FileDownload.AddHeaders(context.Response, await StoredOutputFile.FileNameAsync(runs, userId, output, cancellationToken));
+            FileDownload.AddHeaders(context.Response, StoredOutputFile.FileName(output));
             return TypedResults.File(output.Content, FileDownload.ContentType);
         }
         StoredOutputFile.AddHeaders(context.Response);

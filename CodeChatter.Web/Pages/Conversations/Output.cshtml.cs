@@ -15,13 +15,11 @@ public class OutputModel(IRunQueries runs) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(long id, long outputId)
     {
-        var userId = User.UserId();
-        var output = await runs.FindOutputAsync(userId, outputId, HttpContext.RequestAborted);
+        var output = await runs.FindOutputAsync(User.UserId(), outputId, HttpContext.RequestAborted);
         if (output is null || output.ConversationId != id) return NotFound();
         if (output.MediaType == RichMediaTypes.File)
         {
-            var name = await StoredOutputFile.FileNameAsync(runs, userId, output, HttpContext.RequestAborted);
-            FileDownload.AddHeaders(Response, name);
+            FileDownload.AddHeaders(Response, StoredOutputFile.FileName(output));
             return File(output.Content, FileDownload.ContentType);
         }
         StoredOutputFile.AddHeaders(Response);
