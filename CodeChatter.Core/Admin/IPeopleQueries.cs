@@ -15,8 +15,17 @@ public sealed record PersonRow(
     string Id, string Email, bool IsAdmin, bool IsDisabled, DateTimeOffset? LockoutEnd, int? DailyRunQuota,
     int Runs, long CpuTimeMs, DateTime? LastActivity, DateTime CreatedAt)
 {
-    /// <summary>Bytes of the plots, tables and values their runs displayed, as stored.</summary>
+    /// <summary>Bytes of the plots, tables, values and files their runs displayed or left behind, as stored.</summary>
     public long StoredOutputBytes { get; init; }
+
+    /// <summary>Bytes of the files they attached to their conversations.</summary>
+    public long AttachmentBytes { get; init; }
+
+    /// <summary>
+    /// Everything they keep stored: <see cref="StoredOutputBytes"/> and <see cref="AttachmentBytes"/>, the
+    /// figure their storage quota (<c>Quotas:StorageMiB</c>) limits.
+    /// </summary>
+    public long StoredBytes => StoredOutputBytes + AttachmentBytes;
 
     /// <summary><c>disabled</c>, <c>locked out</c> or <c>active</c>, as of <paramref name="now"/>.</summary>
     public string State(DateTimeOffset now) => IsDisabled ? "disabled" : LockoutEnd > now ? "locked out" : "active";
@@ -30,7 +39,14 @@ public sealed record PersonRow(
 /// <param name="DailyRunQuota">Their own daily quota, or null for the instance default.</param>
 /// <param name="Runs">All their runs.</param>
 /// <param name="CreatedAt">When the account was made (UTC).</param>
-public sealed record PersonDetails(string Id, string Email, bool IsAdmin, bool IsDisabled, int? DailyRunQuota, int Runs, DateTime CreatedAt);
+public sealed record PersonDetails(string Id, string Email, bool IsAdmin, bool IsDisabled, int? DailyRunQuota, int Runs, DateTime CreatedAt)
+{
+    /// <summary>
+    /// Bytes they keep stored (run outputs, output files and attachments): the figure their storage quota
+    /// (<c>Quotas:StorageMiB</c>) limits.
+    /// </summary>
+    public long StoredBytes { get; init; }
+}
 
 /// <summary>Everyone with an account, for the admin.</summary>
 public interface IPeopleQueries

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CodeChatter.Core.Chat;
 
-/// <summary>Registers the chat services. An <see cref="IRunStore"/> comes from the data layer.</summary>
+/// <summary>Registers the chat services. An <see cref="IRunStore"/>, an <see cref="Attachments.IAttachmentStore"/> and an <see cref="Attachments.IStorageUsage"/> come from the data layer.</summary>
 public static class ChatServiceCollectionExtensions
 {
     /// <summary>
@@ -22,8 +22,10 @@ public static class ChatServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();
         services.AddScoped<SessionService>();
-        // Its IAttachmentStore and IStorageUsage come from the data layer.
+        // Their IAttachmentStore and IStorageUsage come from the data layer.
+        services.AddOptions();
         services.AddScoped<Attachments.AttachmentService>();
+        services.AddScoped<Attachments.StorageQuotaGate>();
         // The real runner comes with the executor (AddCodeChatterCore); a later AddSingleton wins either way.
         services.TryAddSingleton<ISessionRunner, NoSessionRunner>();
         return services;

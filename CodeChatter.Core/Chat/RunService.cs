@@ -1,3 +1,4 @@
+using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Execution;
 using CodeChatter.Core.Execution.Sessions;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,12 +24,16 @@ namespace CodeChatter.Core.Chat;
 /// In a conversation whose mode is <see cref="ConversationMode.Session"/>, a snippet of a language with a
 /// session driver runs in the conversation's live session (<see cref="ISessionRunner"/>); everything else
 /// runs in a fresh sandbox. Admission (quotas, the queue) is the same for both.
+/// Every admitted run sees its conversation's attachments under <c>inputs/</c>, loaded once it is admitted
+/// (so a queued run holds no file bytes), and its displayed items and files are kept within the person's
+/// storage quota (<see cref="StorageQuotaGate"/>) before the result is stored.
 /// </remarks>
 public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
     IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
     LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored, TimeProvider time,
-    ISessionRunner sessions, Observability.CodeChatterMetrics? metrics = null)
+    ISessionRunner sessions, IAttachmentStore attachments, StorageQuotaGate storageQuota,
+    Observability.CodeChatterMetrics? metrics = null)
 {
     private readonly RunInputRules _rules = new(languages, options);
 
@@ -37,6 +42,9 @@ public sealed class RunService(
 
     /// <summary>The detail of a run a person stopped while it waited for room to run.</summary>
     public const string StoppedBeforeStartDetail = "stopped before it started";
+
+    /// <summary>The detail of a run that did not start because its conversation's attachments could not be read.</summary>
+    public const string AttachmentsUnreadableDetail = "the conversation's attachments could not be read";
 
     /// <summary>Language id stored on notes.</summary>
     public const string NoteLanguage = "markdown";
@@ -258,6 +266,30 @@ public sealed class RunService(
                 token => NextSessionGenerationAsync(place.ConversationId, token), output, cancellationToken)
             : executor.ExecuteAsync(request, output, cancellationToken);
 
+    // Notes never get here (they have no run), and a conversation without attachments costs one indexed
+    // query that finds nothing, so a run with no files starts as fast as before files existed.
+    private async Task<ExecutionResult> ExecuteWithInputsAsync(
+        string userId, ExecutionRequest request, RunPlace place, Action<OutputChunk> output, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<InputFile> inputs;
+        try
+        {
+            inputs = await attachments.LoadInputsAsync(place.ConversationId, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Running without the files the snippet expects would answer with a misleading error of its own.
+            logger.LogError(exception, "The attachments of conversation {ConversationId} could not be read", place.ConversationId);
+            var now = time.GetUtcNow();
+            return new ExecutionResult
+            {
+                Status = RunStatus.InternalError, Detail = AttachmentsUnreadableDetail, SandboxLevel = executor.Level,
+                StartedAt = now, FinishedAt = now,
+            };
+        }
+        return await ExecuteAsync(userId, inputs.Count == 0 ? request : request with { Inputs = inputs }, place, output, cancellationToken);
+    }
+
     // A scope of its own: this runs beside the run's own use of its scope's store.
     private async Task SaveOutputSoFarAsync(long executionId, StreamedOutput output)
     {
@@ -278,7 +310,7 @@ public sealed class RunService(
                 // live.Token is cancelled by Stop and by the host stopping.
                 using var admitted = await admission.AdmitAsync(userId, live.Token);
                 result = admitted.IsAdmitted
-                    ? await ExecuteAsync(userId, request, place, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
+                    ? await ExecuteWithInputsAsync(userId, request, place, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
                     : ExecutionResult.Rejected(admitted.Refusal!, executor.Level, time.GetUtcNow()) with { RetryAfter = admitted.RetryAfter };
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -316,6 +348,7 @@ public sealed class RunService(
             try
             {
                 // The result is stored even if the caller has gone: CancellationToken.None on purpose.
+                result = await storageQuota.ApplyAsync(userId, result, CancellationToken.None);
                 await store.CompleteAsync(executionId, result, CancellationToken.None);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

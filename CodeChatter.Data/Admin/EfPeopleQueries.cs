@@ -1,11 +1,12 @@
 using CodeChatter.Core.Accounts;
 using CodeChatter.Core.Admin;
+using CodeChatter.Data.Attachments;
 using CodeChatter.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Data.Admin;
 
-/// <summary>People and their usage, read straight from Identity's tables and the runs.</summary>
+/// <summary>People and their usage, read straight from Identity's tables, the runs and the attachments.</summary>
 public sealed class EfPeopleQueries(ChatDbContext db) : IPeopleQueries
 {
     /// <inheritdoc />
@@ -29,6 +30,7 @@ public sealed class EfPeopleQueries(ChatDbContext db) : IPeopleQueries
                 u.CreatedAt)
             {
                 StoredOutputBytes = db.ExecutionOutputs.Where(o => o.Execution!.OwnerId == u.Id).Sum(o => (long?)o.Size) ?? 0,
+                AttachmentBytes = db.ConversationAttachments.Where(a => a.Conversation!.OwnerId == u.Id).Sum(a => (long?)a.Size) ?? 0,
             })
             .ToListAsync(cancellationToken);
     }
@@ -47,7 +49,12 @@ public sealed class EfPeopleQueries(ChatDbContext db) : IPeopleQueries
             .SingleOrDefaultAsync(cancellationToken);
         if (person is null) return null;
         var runs = await db.Executions.OwnedBy(id).CountAsync(cancellationToken);
-        return new PersonDetails(person.Id, person.Email, person.IsAdmin, person.IsDisabled, person.DailyRunQuota, runs, person.CreatedAt);
+        // The same sum the storage quota checks, so the admin sees the figure a refusal was based on.
+        var stored = await new EfStorageUsage(db).UsedBytesAsync(id, cancellationToken);
+        return new PersonDetails(person.Id, person.Email, person.IsAdmin, person.IsDisabled, person.DailyRunQuota, runs, person.CreatedAt)
+        {
+            StoredBytes = stored,
+        };
     }
 
     private IQueryable<ChatUser> Matching(string? search)

@@ -163,16 +163,88 @@ public class RunServiceTests
         Assert.False(executor.Started.Task.IsCompleted);
     }
 
+    [Fact]
+    public async Task A_run_gets_its_conversations_attachments_as_input_files()
+    {
+        var attachments = new MemoryAttachmentStore().Owning("user-1", 1);
+        await attachments.PutAsync("user-1", 1, "data.csv", "a,b\n1,2\n"u8.ToArray());
+        await attachments.PutAsync("user-1", 1, "config.json", "{}"u8.ToArray());
+        var executor = new RecordingExecutor();
+        var (service, _, _) = Create(executor, attachments: attachments);
+
+        await service.SubmitAsync(Message() with { ConversationId = 1 });
+
+        var inputs = executor.Requests.Single().Inputs;
+        Assert.Equal(["config.json", "data.csv"], inputs.Select(i => i.Name));
+        Assert.Equal("a,b\n1,2\n"u8.ToArray(), inputs[1].Content);
+        Assert.Equal(OutputFingerprint.HashOf("a,b\n1,2\n"u8.ToArray()), inputs[1].Sha256);
+    }
+
+    [Fact]
+    public async Task A_run_of_a_conversation_without_attachments_gets_no_input_files_and_a_note_looks_for_none()
+    {
+        var attachments = new MemoryAttachmentStore().Owning("user-1", 1);
+        var executor = new RecordingExecutor();
+        var (service, _, _) = Create(executor, attachments: attachments);
+
+        await service.SubmitAsync(Message() with { ConversationId = 1 });
+        await service.SubmitAsync(new NewMessage("user-1", 1, SnippetKind.Note, "markdown", "a note", "", ExecutionTrigger.Submit));
+
+        Assert.Empty(executor.Requests.Single().Inputs);
+        Assert.Equal([1L], attachments.LoadedConversations);
+    }
+
+    [Fact]
+    public async Task A_run_whose_attachments_cannot_be_read_is_not_executed_and_is_stored_as_an_internal_error()
+    {
+        var attachments = new MemoryAttachmentStore { LoadFailure = new IOException("disk I/O error") };
+        var executor = new RecordingExecutor();
+        var (service, store, _) = Create(executor, attachments: attachments);
+
+        var outcome = await service.SubmitAsync(Message() with { ConversationId = 1 });
+
+        var stored = store.Completed[outcome!.Stored.ExecutionId!.Value];
+        Assert.Equal((RunStatus.InternalError, RunService.AttachmentsUnreadableDetail), (stored.Status, stored.Detail));
+        Assert.Empty(executor.Requests);
+    }
+
+    [Fact]
+    public async Task A_reply_past_the_storage_quota_is_stored_with_its_text_and_without_the_items_that_do_not_fit()
+    {
+        var attachments = new MemoryAttachmentStore();
+        attachments.StoredOutputBytes["user-1"] = new QuotaOptions().StorageBytes - 8;
+        var executor = new RecordingExecutor
+        {
+            Result = new ExecutionResult
+            {
+                Status = RunStatus.Succeeded, ExitCode = 0, Stdout = "saved\n", Stderr = "warning\n",
+                Outputs = [new RichOutput(RichMediaTypes.PlainText, [1, 2, 3, 4, 5], 0), new RichOutput(RichMediaTypes.Png, new byte[4], 0), new RichOutput(RichMediaTypes.File, [1], 6) { FileName = "a" }],
+                OutputsOmitted = "1 more figure was left out.",
+            },
+        };
+        var (service, store, _) = Create(executor, attachments: attachments);
+
+        var outcome = await service.SubmitAsync(Message());
+
+        var stored = store.Completed[outcome!.Stored.ExecutionId!.Value];
+        Assert.Equal([RichMediaTypes.PlainText], stored.Outputs.Select(o => o.MediaType));
+        Assert.Equal(("saved\n", "warning\n"), (stored.Stdout, stored.Stderr));
+        Assert.Equal("1 more figure was left out.; 2 items left out: your storage quota of 100 MiB is used", stored.OutputsOmitted);
+        Assert.Equal(stored, outcome.Result);
+    }
+
     private static NewMessage Message() =>
         new("user-1", null, SnippetKind.Code, "python", "print('hi')", "", ExecutionTrigger.Submit);
 
-    private static (RunService, MemoryRunStore, StoppableLifetime) Create(ICodeExecutor executor, IRunAdmission? admission = null)
+    private static (RunService, MemoryRunStore, StoppableLifetime) Create(
+        ICodeExecutor executor, IRunAdmission? admission = null, MemoryAttachmentStore? attachments = null)
     {
-        var (service, store, lifetime, _) = CreateWithLiveRuns(executor, admission);
+        var (service, store, lifetime, _) = CreateWithLiveRuns(executor, admission, attachments);
         return (service, store, lifetime);
     }
 
-    private static (RunService, MemoryRunStore, StoppableLifetime, LiveRuns) CreateWithLiveRuns(ICodeExecutor executor, IRunAdmission? admission = null)
+    private static (RunService, MemoryRunStore, StoppableLifetime, LiveRuns) CreateWithLiveRuns(
+        ICodeExecutor executor, IRunAdmission? admission = null, MemoryAttachmentStore? attachments = null)
     {
         var options = Options.Create(new ExecutionOptions
         {
@@ -188,6 +260,7 @@ public class RunServiceTests
             .AddSingleton<LanguageCatalog>()
             .AddSingleton<IHostApplicationLifetime>(lifetime)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+            .AddAttachments(attachments ?? new MemoryAttachmentStore())
             .AddCodeChatterChat()
             .BuildServiceProvider();
         return (services.CreateScope().ServiceProvider.GetRequiredService<RunService>(), store, lifetime, services.GetRequiredService<LiveRuns>());
@@ -236,6 +309,22 @@ public class RunServiceTests
             _output = output;
             Started.TrySetResult();
             return await _result.Task;
+        }
+    }
+
+    /// <summary>An executor that answers at once with <see cref="Result"/> and keeps every request it was given.</summary>
+    private sealed class RecordingExecutor : ICodeExecutor
+    {
+        public List<ExecutionRequest> Requests { get; } = [];
+
+        public ExecutionResult Result { get; init; } = new() { Status = RunStatus.Succeeded, ExitCode = 0, Stdout = "hi\n" };
+
+        public SandboxLevel Level => SandboxLevel.Bubblewrap;
+
+        public Task<ExecutionResult> ExecuteAsync(ExecutionRequest request, Action<OutputChunk>? output = null, CancellationToken cancellationToken = default)
+        {
+            Requests.Add(request);
+            return Task.FromResult(Result);
         }
     }
 

@@ -185,6 +185,7 @@ public class SessionRoutingTests
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton<IConversationStore>(new ConversationStore(Ada, 1))
             .AddSingleton<IConversationQueries>(new SessionStateQueries())
+            .AddAttachments(new MemoryAttachmentStore())
             .AddCodeChatterChat()
             .BuildServiceProvider();
         return (services, store, sessions, executor);

@@ -2,6 +2,7 @@ using CodeChatter.Core.Chat;
 using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Execution;
 using CodeChatter.Data;
+using CodeChatter.Data.Admin;
 using CodeChatter.Data.Attachments;
 using CodeChatter.Data.Entities;
 using CodeChatter.Data.Reading;
@@ -211,6 +212,29 @@ public class AttachmentDataTests(MigratedDatabase database) : IClassFixture<Migr
         Assert.Equal([new OutputFingerprint("file:a.csv", OutputFingerprint.HashOf(Csv))], previous.Outputs);
         Assert.False(RunOutput.From(Result([new RichOutput(RichMediaTypes.File, Csv, 0) { FileName = "a.csv" }])).HasChangedSince(previous));
         Assert.True(RunOutput.From(Result([new RichOutput(RichMediaTypes.File, Csv, 0) { FileName = "b.csv" }])).HasChangedSince(previous));
+    }
+
+    [Fact]
+    public async Task The_admin_sees_each_persons_stored_bytes_with_their_attachments()
+    {
+        var userId = await PersonAsync("admin-bytes");
+        var conversationId = await ConversationAsync(userId);
+        await Put(userId, conversationId, "a.csv", Csv, Now);
+        await Put(userId, await ConversationAsync(userId), "b.csv", OtherCsv, Now);
+        var strangerId = await PersonAsync("admin-bytes-stranger");
+        await Put(strangerId, await ConversationAsync(strangerId), "c.csv", Csv, Now);
+        byte[] plot = [1, 2, 3];
+        await CompletedRunAsync(userId, conversationId, [new RichOutput(RichMediaTypes.Png, plot, 0), new RichOutput(RichMediaTypes.File, OtherCsv, 0) { FileName = "out.csv" }]);
+        await using var db = database.Open();
+        var people = new EfPeopleQueries(db);
+
+        var row = (await people.ListAsync("admin-bytes@", 0, 10)).Single();
+        var details = (await people.FindAsync(userId))!;
+
+        Assert.Equal(((long)plot.Length + OtherCsv.Length, (long)Csv.Length + OtherCsv.Length), (row.StoredOutputBytes, row.AttachmentBytes));
+        Assert.Equal(plot.Length + OtherCsv.Length + Csv.Length + OtherCsv.Length, row.StoredBytes);
+        Assert.Equal(row.StoredBytes, details.StoredBytes);
+        Assert.Equal(details.StoredBytes, await new EfStorageUsage(db).UsedBytesAsync(userId));
     }
 
     private async Task<(AttachmentView Attachment, bool Replaced)?> Put(string userId, long conversationId, string name, byte[] content, DateTimeOffset at)
