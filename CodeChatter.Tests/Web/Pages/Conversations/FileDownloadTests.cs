@@ -123,6 +123,23 @@ public class FileDownloadTests(ChatAppFactory factory) : IClassFixture<ChatAppFa
         Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
     }
 
+    [Fact]
+    public async Task The_admins_read_only_view_names_a_runs_files_without_a_way_to_download_them()
+    {
+        using var owner = await Admin.AdminAccounts.PersonAsync(factory);
+        using var admin = await Admin.AdminAccounts.AdminAsync(factory);
+        var conversationId = (await owner.NewConversationAsync("print('before')")).ConversationId;
+        await RichOutputRuns.GiveNewestRunFilesAsync(owner, conversationId, ("<b>report</b>.txt", [1, 2, 3]));
+
+        var view = await admin.GetAsync($"/Admin/Conversations/{conversationId}");
+
+        Assert.Equal(HttpStatusCode.OK, view.Status);
+        Assert.Equal("<b>report</b>.txt", view.Single(".reply-files .file-name").TextContent);
+        Assert.Equal("3 B", view.Single(".reply-files .file-size").TextContent);
+        Assert.Null(view.Document.QuerySelector(".reply-files a"));
+        Assert.Null(view.Document.QuerySelector(".reply-files b"));
+    }
+
     private static Task<long> AttachAsync(ChatClient person, long conversationId, string name, byte[] content) =>
         person.WithServicesAsync(async services =>
         {
