@@ -87,6 +87,26 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
         return await Http.SendAsync(request);
     }
 
+    /// <summary>
+    /// Posts a multipart form of an already loaded page the way a browser does with a file chosen in its
+    /// <paramref name="fileField"/> (every other field as the form holds it, the antiforgery token included);
+    /// to <paramref name="address"/> instead of the form's action when given.
+    /// </summary>
+    public async Task<Page> PostFileFormAsync(Page page, string formSelector, string fileField, string fileName, byte[] content, Uri? address = null)
+    {
+        var form = FindForm(page, formSelector);
+        Assert.Equal("multipart/form-data", form.GetAttribute("enctype"));
+        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
+        using var body = new MultipartFormDataContent();
+        foreach (var (name, value) in FormValues(form, null).Where(pair => pair.Key != fileField)) body.Add(new StringContent(value), name);
+        // As a browser writes the part's header: the name quoted as it is (HttpClient refuses some names a browser sends).
+        var file = new ByteArrayContent(content);
+        file.Headers.TryAddWithoutValidation("Content-Disposition", $"form-data; name=\"{fileField}\"; filename=\"{fileName.Replace("\"", "%22", StringComparison.Ordinal)}\"");
+        body.Add(file);
+        using var response = await Http.PostAsync(address ?? new Uri(action, UriKind.RelativeOrAbsolute), body);
+        return await Page.ReadAsync(response);
+    }
+
     private static IHtmlFormElement FindForm(Page page, string formSelector) =>
         page.Document.QuerySelector<IHtmlFormElement>(formSelector)
             ?? throw new InvalidOperationException($"No form '{formSelector}' on {page.Url}.");

@@ -47,4 +47,29 @@ public static class RichOutputRuns
         });
         return executionId;
     }
+
+    /// <summary>
+    /// Completes the newest run of that conversation again with a figure and files it left behind (at the end
+    /// of the reply, as the executor lists them); returns the run's id.
+    /// </summary>
+    public static async Task<long> GiveNewestRunFilesAsync(ChatClient person, long conversationId, params (string Name, byte[] Content)[] files)
+    {
+        var executionId = await person.WithDbAsync(db => db.Executions
+            .Where(e => e.Snippet!.ConversationId == conversationId).OrderByDescending(e => e.Id).Select(e => e.Id).FirstAsync());
+        var now = DateTimeOffset.UtcNow;
+        await person.WithServicesAsync(async services =>
+        {
+            await services.GetRequiredService<IRunStore>().CompleteAsync(executionId, new ExecutionResult
+            {
+                Status = RunStatus.Succeeded, ExitCode = 0, Stdout = Stdout, StartedAt = now, FinishedAt = now,
+                Outputs =
+                [
+                    new RichOutput(RichMediaTypes.Png, Png, "before\n".Length),
+                    .. files.Select(file => new RichOutput(RichMediaTypes.File, file.Content, Stdout.Length) { FileName = file.Name }),
+                ],
+            });
+            return true;
+        });
+        return executionId;
+    }
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using CodeChatter.Web.Rendering;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Web.Api;
 
@@ -45,9 +47,9 @@ public static class ApiEndpoints
         api.MapGet("/runs/{id:long}/output/{stream}", GetWholeOutputAsync)
             .WithSummary("Everything stored of a run's stdout or stderr, as text (the run object shows its start; stdoutMoreStored says when there is more).");
         api.MapGet("/runs/{id:long}/outputs/{outputId:long}", GetOutputAsync)
-            .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/png")
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/png", FileDownload.ContentType)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("One image a run of yours displayed (an item of the run's outputs with a url), as image/png.");
+            .WithSummary("One image or file of a run of yours (an item of the run's outputs with a url): an image as image/png, a file as an application/octet-stream attachment.");
         api.MapGet("/conversations", ListConversationsAsync).WithSummary("Your conversations, most recently active first.");
         api.MapGet("/conversations/{id:long}", GetConversationAsync).WithSummary("One of your conversations with every message and run.");
         api.MapPost("/conversations/{id:long}/rerun", RerunConversationAsync)
@@ -58,6 +60,22 @@ public static class ApiEndpoints
             .Accepts<ModeRequest>("application/json")
             .ProducesValidationProblem()
             .WithSummary("Sets how one of your conversations runs its snippets: session or fresh (a change ends its live sessions).");
+        api.MapGet("/conversations/{id:long}/attachments", ListAttachmentsAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The files attached to one of your conversations: every message finds them as inputs/{name}.");
+        api.MapPost("/conversations/{id:long}/attachments", AttachAsync)
+            .Accepts<AttachmentUpload>("multipart/form-data")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithSummary("Attaches a file (multipart field 'file') to one of your conversations, replacing one of the same name; 400 with the reason when refused (too large, too many, over your storage quota).");
+        api.MapGet("/conversations/{id:long}/attachments/{attachmentId:long}", DownloadAttachmentAsync)
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), FileDownload.ContentType)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One attachment's bytes, as an application/octet-stream attachment.");
+        api.MapDelete("/conversations/{id:long}/attachments/{attachmentId:long}", RemoveAttachmentAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Removes one attachment: messages from now on no longer find it.");
         api.MapGet("/languages", ListLanguages).WithSummary("The languages this instance can run.");
         return endpoints;
     }
@@ -133,10 +151,15 @@ public static class ApiEndpoints
         long id, long outputId, HttpContext context, IRunQueries runs, CancellationToken cancellationToken)
     {
         var output = await runs.FindOutputAsync(context.User.UserId(), outputId, cancellationToken);
-        // Only images have an address in the API: a text item's content is in the run object itself.
-        if (output is null || output.ExecutionId != id || output.MediaType != RichMediaTypes.Png)
+        // Only images and files have an address in the API: a text item's content is in the run object itself.
+        if (output is null || output.ExecutionId != id || output.MediaType is not (RichMediaTypes.Png or RichMediaTypes.File))
         {
-            return NotFound($"You have no image {outputId} in run {id}.");
+            return NotFound($"You have no image or file {outputId} in run {id}.");
+        }
+        if (output.MediaType == RichMediaTypes.File)
+        {
+            FileDownload.AddHeaders(context.Response, StoredOutputFile.FileName(output));
+            return TypedResults.File(output.Content, FileDownload.ContentType);
         }
         StoredOutputFile.AddHeaders(context.Response);
         return TypedResults.File(output.Content, StoredOutputFile.ContentType(output));
@@ -212,6 +235,53 @@ public static class ApiEndpoints
     private static ValidationProblem ModeProblem(string? given) => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { ["mode"] = [$"'mode' must be \"session\" or \"fresh\"{(given is null ? "" : $", not \"{given}\"")}."] },
         detail: "Unknown conversation mode.");
+
+    private static async Task<Results<Ok<List<AttachmentResponse>>, ProblemHttpResult>> ListAttachmentsAsync(
+        long id, HttpContext context, AttachmentService attachments, CancellationToken cancellationToken) =>
+        await attachments.ListAsync(context.User.UserId(), id, cancellationToken) is { } listed
+            ? TypedResults.Ok(listed.Select(AttachmentResponse.From).ToList())
+            : ConversationNotFound(id);
+
+    private static async Task<Results<Created<AttachmentResponse>, ValidationProblem, ProblemHttpResult>> AttachAsync(
+        long id, HttpContext context, AttachmentService attachments, IOptions<AttachmentOptions> options, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (!await AttachmentUploads.TryReadFormAsync(context, limits))
+        {
+            return TypedResults.Problem(AttachmentUploads.TooLarge(limits), statusCode: StatusCodes.Status413PayloadTooLarge, title: "The file was not attached");
+        }
+        var file = context.Request.HasFormContentType ? context.Request.Form.Files.GetFile("file") : null;
+        if (file is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["file"] = ["Send the file as multipart/form-data in a field named 'file' (curl -F file=@data.csv)."] },
+                detail: "The request has no file.");
+        }
+        await using var content = file.OpenReadStream();
+        return await attachments.AttachAsync(context.User.UserId(), id, file.FileName, content, cancellationToken) switch
+        {
+            AttachOutcome.Attached(var attached, var replaced) =>
+                TypedResults.Created(ApiRunOutputs.AttachmentUrl(id, attached.Id), AttachmentResponse.From(attached) with { Replaced = replaced }),
+            AttachOutcome.Refused(var reason) =>
+                TypedResults.Problem(reason, statusCode: StatusCodes.Status400BadRequest, title: "The file was not attached"),
+            _ => ConversationNotFound(id),
+        };
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAttachmentAsync(
+        long id, long attachmentId, HttpContext context, AttachmentService attachments, CancellationToken cancellationToken)
+    {
+        var attachment = await attachments.GetContentAsync(context.User.UserId(), id, attachmentId, cancellationToken);
+        if (attachment is null || attachment.ConversationId != id) return NotFound($"You have no attachment {attachmentId} in conversation {id}.");
+        FileDownload.AddHeaders(context.Response, attachment.Name);
+        return TypedResults.File(attachment.Content, FileDownload.ContentType);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAttachmentAsync(
+        long id, long attachmentId, HttpContext context, AttachmentService attachments, CancellationToken cancellationToken) =>
+        await attachments.RemoveAsync(context.User.UserId(), id, attachmentId, cancellationToken)
+            ? TypedResults.NoContent()
+            : NotFound($"You have no attachment {attachmentId} in conversation {id}.");
 
     private static Ok<List<LanguageResponse>> ListLanguages(LanguageCatalog languages, PackageInventory packages) =>
         TypedResults.Ok(languages.Available

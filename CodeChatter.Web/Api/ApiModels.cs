@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Chat.Reading;
 
 namespace CodeChatter.Web.Api;
@@ -56,3 +58,30 @@ public sealed record LanguageResponse(string Id, string DisplayName, string Edit
 
 /// <summary>A package a language offers, with its installed version (null when it is not installed).</summary>
 public sealed record PackageResponse(string Name, string? Version);
+
+/// <summary>
+/// A file attached to a conversation: every message of it finds the file as <c>inputs/{name}</c>. Its bytes
+/// are downloaded from <see cref="Url"/>.
+/// </summary>
+/// <param name="Id">Its id.</param>
+/// <param name="ConversationId">Its conversation.</param>
+/// <param name="Name">Its name under <c>inputs/</c>.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="CreatedAt">When it was attached (or last replaced).</param>
+/// <param name="Url">Where its owner downloads it.</param>
+public sealed record AttachmentResponse(long Id, long ConversationId, string Name, long Size, DateTimeOffset CreatedAt, string Url)
+{
+    /// <summary>In the answer to an upload: whether it replaced an attachment of the same name.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Replaced { get; init; }
+
+    public static AttachmentResponse From(AttachmentView a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return new(a.Id, a.ConversationId, a.Name, a.Size, a.CreatedAt, ApiRunOutputs.AttachmentUrl(a.ConversationId, a.Id));
+    }
+}
+
+/// <summary>The multipart form of <c>POST /api/conversations/{id}/attachments</c> (described for the OpenAPI document).</summary>
+/// <param name="File">The file; its file name becomes the attachment's name.</param>
+public sealed record AttachmentUpload(IFormFile File);

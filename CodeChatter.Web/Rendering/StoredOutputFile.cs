@@ -6,7 +6,8 @@ namespace CodeChatter.Web.Rendering;
 /// <summary>
 /// How one stored displayed item is served from its own address (the chat page's and the API's). Only an
 /// item stored as PNG is ever served as an image; anything else, HTML included, goes out as a plain-text
-/// attachment, so a snippet's markup can never be rendered as a page of this site. Together with
+/// attachment, so a snippet's markup can never be rendered as a page of this site (a file a run left goes out
+/// as <see cref="FileDownload"/> says). Together with
 /// <c>X-Content-Type-Options: nosniff</c> the browser takes the type as given.
 /// </summary>
 public static class StoredOutputFile
@@ -23,6 +24,13 @@ public static class StoredOutputFile
     {
         ArgumentNullException.ThrowIfNull(output);
         return output.MediaType == RichMediaTypes.Png ? null : $"run-{output.ExecutionId}-output-{output.Id}.txt";
+    }
+
+    /// <summary>The name a run's file is downloaded under: the name it was stored with, or a made-up one.</summary>
+    public static string FileName(OutputContent output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return output.FileName is { Length: > 0 } name ? name : $"run-{output.ExecutionId}-file-{output.Id}";
     }
 
     /// <summary>Headers every served item carries, whatever the rest of the pipeline does.</summary>

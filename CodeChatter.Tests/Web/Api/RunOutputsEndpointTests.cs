@@ -74,6 +74,6 @@ public class RunOutputsEndpointTests(ChatAppFactory factory) : IClassFixture<Cha
         Assert.True(run.TryGetProperty("outputs", out _));
         Assert.True(run.TryGetProperty("outputsOmitted", out _));
         var item = document.GetProperty("components").GetProperty("schemas").GetProperty("OutputItemView").GetProperty("properties");
-        Assert.Equal(["html", "position", "size", "text", "type", "url"], item.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["html", "name", "position", "size", "text", "type", "url"], item.EnumerateObject().Select(p => p.Name).Order());
     }
 }

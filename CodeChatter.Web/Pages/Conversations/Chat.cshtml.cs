@@ -1,4 +1,5 @@
 using CodeChatter.Core.Chat;
+using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
 using CodeChatter.Web.Pages.Shared;
@@ -7,10 +8,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CodeChatter.Web.Pages.Conversations;
 
-/// <summary>One conversation: the person's messages, the robot's replies, and the forms to send more.</summary>
+/// <summary>One conversation: the person's messages, the robot's replies, its attached files, and the forms to send more.</summary>
+[AttachmentUploadLimit]
 public class ChatModel(
     IConversationQueries conversations, IRunQueries runQueries, RunService runs, SessionService sessions, LiveRuns liveRuns,
-    LanguageCatalog languages) : PageModel
+    LanguageCatalog languages, AttachmentService attachments) : PageModel
 {
     [BindProperty]
     public RunInput Input { get; set; } = new();
@@ -25,6 +27,9 @@ public class ChatModel(
 
     /// <summary>How the conversation runs its messages and what of its session is live.</summary>
     public SessionPanel Panel { get; private set; } = null!;
+
+    /// <summary>The files attached to the conversation, which every message finds under <c>inputs/</c>.</summary>
+    public AttachmentList Attachments { get; private set; } = null!;
 
     /// <summary>The person's conversations for the side list, most recently active first, filtered by <see cref="Filter"/>.</summary>
     public IReadOnlyList<ConversationSummary> SideList { get; private set; } = [];
@@ -208,6 +213,50 @@ public class ChatModel(
         return RedirectToPage("/Conversations/Chat", new { id });
     }
 
+    /// <summary>
+    /// The attachments' upload form (multipart, so it works without script): stores the file, or says why not.
+    /// Its size is capped before this runs (<see cref="AttachmentUploadLimitAttribute"/>).
+    /// </summary>
+    public async Task<IActionResult> OnPostAttachAsync(long id, IFormFile? file)
+    {
+        if (file is null || file.Length == 0 && string.IsNullOrEmpty(file.FileName))
+        {
+            if (!await OwnsAsync(id)) return NotFound();
+            StatusMessage = "Choose a file to attach.";
+            return RedirectToAttachments(id);
+        }
+        await using var content = file.OpenReadStream();
+        var outcome = await attachments.AttachAsync(User.UserId(), id, file.FileName, content, HttpContext.RequestAborted);
+        switch (outcome)
+        {
+            case AttachOutcome.Attached(var attached, var replaced):
+                StatusMessage = $"{(replaced ? "Replaced" : "Attached")} {attached.Name} ({AttachmentService.Size(attached.Size)}): " +
+                    $"messages read it from inputs/{attached.Name}, and a live session sees it from its next message.";
+                break;
+            case AttachOutcome.Refused(var reason):
+                StatusMessage = $"Nothing was attached: {reason}";
+                break;
+            default:
+                return NotFound();
+        }
+        return RedirectToAttachments(id);
+    }
+
+    /// <summary>One attachment's Remove form.</summary>
+    public async Task<IActionResult> OnPostRemoveAttachmentAsync(long id, long attachmentId)
+    {
+        var userId = User.UserId();
+        var listed = await attachments.ListAsync(userId, id, HttpContext.RequestAborted);
+        var attachment = listed?.FirstOrDefault(a => a.Id == attachmentId);
+        if (attachment is null || !await attachments.RemoveAsync(userId, id, attachmentId, HttpContext.RequestAborted)) return NotFound();
+        StatusMessage = $"Removed {attachment.Name}: messages from now on no longer find inputs/{attachment.Name}, a live session's included.";
+        return RedirectToAttachments(id);
+    }
+
+    private RedirectToPageResult RedirectToAttachments(long id) => RedirectToPage("/Conversations/Chat", null, new { id }, "attachments");
+
+    private async Task<bool> OwnsAsync(long id) => await attachments.ListAsync(User.UserId(), id, HttpContext.RequestAborted) is not null;
+
     private bool WantsJson() =>
         Request.Headers.Accept.Any(accept => accept?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
 
@@ -226,6 +275,7 @@ public class ChatModel(
         if (conversation is null) return false;
         Conversation = conversation;
         Panel = (await sessions.GetPanelAsync(userId, id, HttpContext.RequestAborted))!;
+        Attachments = new AttachmentList(id, await attachments.ListAsync(userId, id, HttpContext.RequestAborted) ?? [], attachments.Limits);
         var all = await conversations.ListAllAsync(userId, HttpContext.RequestAborted);
         SideList = string.IsNullOrWhiteSpace(Filter)
             ? all
