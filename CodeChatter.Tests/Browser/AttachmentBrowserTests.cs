@@ -42,11 +42,16 @@ public class AttachmentBrowserTests(BrowserFixture browser)
         Assert.Equal("data.csv", download.SuggestedFilename);
 
         // Over the limit by far: Kestrel would cut the upload off mid-way; the page still says why.
-        await page.Locator("#attach-file").SetInputFilesAsync(new FilePayload { Name = "huge.bin", MimeType = "application/octet-stream", Buffer = new byte[12 * 1024 * 1024] });
+        // From a file on disk: a buffer this large crawls through Playwright's protocol on a busy machine.
+        var huge = Path.Combine(Directory.CreateTempSubdirectory("codechatter-upload-").FullName, "huge.bin");
+        await File.WriteAllBytesAsync(huge, new byte[12 * 1024 * 1024]);
+        await page.Locator("#attach-file").SetInputFilesAsync(huge, new LocatorSetInputFilesOptions { Timeout = 60_000 });
         await page.Locator("#attach button[type=submit]").ClickAsync();
 
         await Expect(status).ToHaveTextAsync("Nothing was attached: the upload is larger than 5 MiB, the most one attachment may be.");
         await Expect(attachments.Locator("li.attachment")).ToHaveCountAsync(1);
+        // The browser reads the file when the form is sent, so it stays until the answer is in.
+        Directory.Delete(Path.GetDirectoryName(huge)!, recursive: true);
 
         await attachments.Locator("form.attachment-remove button").FocusAsync();
         await page.Keyboard.PressAsync("Enter");

@@ -219,7 +219,7 @@ public class ChatModel(
     /// </summary>
     public async Task<IActionResult> OnPostAttachAsync(long id, IFormFile? file)
     {
-        if (file is null || file.Length == 0 && string.IsNullOrEmpty(file.FileName))
+        if (file is null || (file.Length == 0 && string.IsNullOrEmpty(file.FileName)))
         {
             if (!await OwnsAsync(id)) return NotFound();
             StatusMessage = "Choose a file to attach.";
