@@ -109,6 +109,7 @@ public sealed class EfRunQueries(ChatDbContext db, IOptions<ExecutionOptions> op
             e.Snippet.Language, e.Snippet.Code.Substring(0, CodeExcerptLength), e.FinishedAt == null ? null : e.Status,
             e.StartedAt, e.WallTimeMs, e.CpuTimeMs, e.Detail)
         {
-            DisplayedItems = e.Outputs.Count,
+            DisplayedItems = e.Outputs.Count(o => o.MediaType != RichMediaTypes.File),
+            Files = e.Outputs.Count(o => o.MediaType == RichMediaTypes.File),
         });
 }

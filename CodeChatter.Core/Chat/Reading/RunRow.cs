@@ -25,6 +25,9 @@ public sealed record RunRow(
 
     /// <summary>How many plots, tables and values it displayed (shown on its conversation's page).</summary>
     public int DisplayedItems { get; init; }
+
+    /// <summary>How many files it gave back (listed under its reply).</summary>
+    public int Files { get; init; }
 }
 
 /// <summary>

@@ -87,4 +87,18 @@ public class RichOutputTests(ChatAppFactory factory) : IClassFixture<ChatAppFact
         Assert.Equal(["3"], page.All("[data-displayed-items]").Select(e => e.GetAttribute("data-displayed-items")));
         Assert.Equal(2, page.All("tbody tr").Count);
     }
+
+    [Fact]
+    public async Task The_runs_page_counts_a_runs_files_apart_from_what_it_displayed()
+    {
+        using var person = await ChatClient.RegisterAsync(factory);
+        var conversationId = (await person.NewConversationAsync("print('files')")).ConversationId;
+        await RichOutputRuns.GiveNewestRunFilesAsync(person, conversationId, ("a.csv", [1]), ("b.csv", [2]));
+
+        var page = await person.GetAsync("/Runs");
+
+        // The helper's run shows one figure besides its files.
+        Assert.Equal(["1"], page.All("[data-displayed-items]").Select(e => e.GetAttribute("data-displayed-items")));
+        Assert.Equal(["2"], page.All("[data-files]").Select(e => e.GetAttribute("data-files")));
+    }
 }
