@@ -13,6 +13,7 @@ public class ChatDbContext(DbContextOptions<ChatDbContext> options) : IdentityDb
     public DbSet<Execution> Executions => Set<Execution>();
     public DbSet<ExecutionOutput> ExecutionOutputs => Set<ExecutionOutput>();
     public DbSet<ConversationAttachment> ConversationAttachments => Set<ConversationAttachment>();
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 

@@ -86,6 +86,20 @@ internal sealed class ConversationAttachmentConfiguration : IEntityTypeConfigura
     }
 }
 
+internal sealed class ShareLinkConfiguration : IEntityTypeConfiguration<ShareLink>
+{
+    public void Configure(EntityTypeBuilder<ShareLink> builder)
+    {
+        builder.Property(l => l.Token).HasMaxLength(64);
+        builder.Property(l => l.TokenHash).HasMaxLength(32);
+        builder.HasOne(l => l.Conversation).WithMany().HasForeignKey(l => l.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(l => l.TokenHash).IsUnique();
+        // A person's links, newest first; the admin's list, newest first.
+        builder.HasIndex(l => new { l.OwnerId, l.CreatedAt });
+        builder.HasIndex(l => l.CreatedAt);
+    }
+}
+
 internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
 {
     public void Configure(EntityTypeBuilder<ApiToken> builder)

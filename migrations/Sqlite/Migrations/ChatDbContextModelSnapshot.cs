@@ -386,6 +386,58 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                     b.ToTable("ExecutionOutputs");
                 });
 
+            modelBuilder.Entity("CodeChatter.Data.Entities.ShareLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConversationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastViewedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("ViewCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.ToTable("ShareLinks");
+                });
+
             modelBuilder.Entity("CodeChatter.Data.Entities.Snippet", b =>
                 {
                     b.Property<long>("Id")
@@ -610,6 +662,17 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Execution");
+                });
+
+            modelBuilder.Entity("CodeChatter.Data.Entities.ShareLink", b =>
+                {
+                    b.HasOne("CodeChatter.Data.Entities.Conversation", "Conversation")
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Conversation");
                 });
 
             modelBuilder.Entity("CodeChatter.Data.Entities.Snippet", b =>
