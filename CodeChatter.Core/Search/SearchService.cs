@@ -11,6 +11,9 @@ public sealed class SearchService(ISearchQueries queries)
     /// <summary>Hits per page.</summary>
     public const int PageSize = 20;
 
+    /// <summary>Hits counted (and ranked, for best match first) at most: the newest this many.</summary>
+    public const int CountLimit = 1000;
+
     /// <summary>Searches one person's code, notes, input, output and conversation titles.</summary>
     public Task<SearchResults> SearchOwnAsync(string userId, SearchRequest request, CancellationToken cancellationToken = default)
     {
@@ -32,7 +35,7 @@ public sealed class SearchService(ISearchQueries queries)
         if (terms.Included.Count == 0) return Nothing(SearchOutcome.NotUnderstood, languages);
         try
         {
-            var hits = await queries.SearchAsync(new SearchCriteria(terms, ownerId, request, PageSize), cancellationToken);
+            var hits = await queries.SearchAsync(new SearchCriteria(terms, ownerId, request, PageSize, CountLimit), cancellationToken);
             return new SearchResults(SearchOutcome.Found, hits, languages);
         }
         catch (SearchQueryNotUnderstoodException)

@@ -32,9 +32,12 @@ public sealed class FtsSearchQueries(ChatDbContext db) : ISearchQueries
             int total;
             try
             {
-                total = Convert.ToInt32(await Command(connection, $"""
-                    SELECT count(*) FROM "SearchText" WHERE "SearchText" MATCH $match {dates}
-                    """, match, from, toExclusive).ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+                // Counted up to the limit only: FTS5 walks its doclists lazily, so this stops early.
+                var count = Command(connection, $"""
+                    SELECT count(*) FROM (SELECT 1 FROM "SearchText" WHERE "SearchText" MATCH $match {dates} LIMIT $limit)
+                    """, match, from, toExclusive);
+                count.Parameters.AddWithValue("$limit", criteria.CountLimit);
+                total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             }
             catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteError)
             {
@@ -73,22 +76,42 @@ public sealed class FtsSearchQueries(ChatDbContext db) : ISearchQueries
         int page, CancellationToken cancellationToken)
     {
         // Newest first is FTS5's own rowid order (rowids are handed out as rows are written): no sort at all.
+        // Best match first ranks the newest CountLimit hits by bm25, then reads the page's excerpts by rowid,
+        // so snippet() runs for the page only.
+        var keys = Command(connection, criteria.Request.Order == SearchOrder.Relevance
+            ? $"""
+                SELECT "Key" FROM (
+                    SELECT rowid AS "Key", rank AS "Score" FROM "SearchText" WHERE "SearchText" MATCH $match {dates}
+                    ORDER BY rowid DESC LIMIT $limit)
+                ORDER BY "Score", "Key" DESC LIMIT $take OFFSET $skip
+                """
+            : $"""
+                SELECT rowid FROM "SearchText" WHERE "SearchText" MATCH $match {dates} ORDER BY rowid DESC LIMIT $take OFFSET $skip
+                """, match, from, toExclusive);
+        keys.Parameters.AddWithValue("$limit", criteria.CountLimit);
+        keys.Parameters.AddWithValue("$take", criteria.PageSize);
+        keys.Parameters.AddWithValue("$skip", (page - 1) * criteria.PageSize);
+        var pageKeys = new List<long>();
+        await using (var reader = await keys.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) pageKeys.Add(reader.GetInt64(0));
+        }
+
         // One snippet() per text column, so the excerpt never comes from the person/language/status tokens.
-        var order = criteria.Request.Order == SearchOrder.Relevance ? "rank" : "rowid DESC";
         var snippets = string.Join(", ", Fts5Match.TextColumns.Select((_, column) =>
             $"snippet(\"SearchText\", {column}, char(57344), char(57345), '…', {ExcerptTokens})"));
-        var command = Command(connection, $"""
-            SELECT rowid, {snippets} FROM "SearchText" WHERE "SearchText" MATCH $match {dates}
-            ORDER BY {order} LIMIT $take OFFSET $skip
-            """, match, from, toExclusive);
-        command.Parameters.AddWithValue("$take", criteria.PageSize);
-        command.Parameters.AddWithValue("$skip", (page - 1) * criteria.PageSize);
+        var excerpt = Command(connection, $"""
+            SELECT {snippets} FROM "SearchText" WHERE "SearchText" MATCH $match AND rowid = $key
+            """, match, null, null);
+        var key = excerpt.Parameters.Add("$key", SqliteType.Integer);
         var excerpts = new List<Excerpt>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var pageKey in pageKeys)
         {
-            var columns = Enumerable.Range(1, Fts5Match.TextColumns.Count).Select(i => reader.IsDBNull(i) ? "" : reader.GetString(i)).ToList();
-            excerpts.Add(Best(reader.GetInt64(0), columns));
+            key.Value = pageKey;
+            await using var reader = await excerpt.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken)) continue;
+            var columns = Enumerable.Range(0, Fts5Match.TextColumns.Count).Select(i => reader.IsDBNull(i) ? "" : reader.GetString(i)).ToList();
+            excerpts.Add(Best(pageKey, columns));
         }
         return excerpts;
     }

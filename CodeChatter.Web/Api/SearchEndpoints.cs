@@ -42,15 +42,16 @@ public static class SearchEndpoints
 /// <param name="Query">The query as given.</param>
 /// <param name="Page">This page's number, from 1.</param>
 /// <param name="PageSize">Hits per page.</param>
-/// <param name="TotalItems">Hits on every page together.</param>
+/// <param name="TotalItems">Hits on every page together (counted up to a limit: see <paramref name="MoreThanCounted"/>).</param>
+/// <param name="MoreThanCounted">Whether counting stopped at the limit: only the newest <paramref name="TotalItems"/> hits are listed (and ranked).</param>
 /// <param name="Hits">This page's hits.</param>
-public sealed record SearchResponse(string Query, int Page, int PageSize, int TotalItems, IReadOnlyList<SearchHitResponse> Hits)
+public sealed record SearchResponse(string Query, int Page, int PageSize, int TotalItems, bool MoreThanCounted, IReadOnlyList<SearchHitResponse> Hits)
 {
     public static SearchResponse From(string query, SearchResults results)
     {
         ArgumentNullException.ThrowIfNull(results);
         var hits = results.Hits;
-        return new(query, hits.PageNumber, hits.PageSize, hits.TotalItems, hits.Items.Select(SearchHitResponse.From).ToList());
+        return new(query, hits.PageNumber, hits.PageSize, hits.TotalItems, results.MoreThanCounted, hits.Items.Select(SearchHitResponse.From).ToList());
     }
 }
 

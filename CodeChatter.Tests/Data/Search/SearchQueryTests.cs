@@ -185,4 +185,25 @@ public class SearchQueryTests(MigratedDatabase database) : IClassFixture<Migrate
             (hit.ExecutionId, hit.SnippetId, hit.ConversationId, hit.ConversationTitle, hit.Kind, hit.Status));
         Assert.Empty((await _data.SearchAsync(person, "axolotl", new SearchRequest(null, Status: "succeeded"))).Hits.Items);
     }
+
+    [Fact]
+    public async Task Counting_stops_at_the_limit_and_best_match_first_ranks_the_newest_that_many()
+    {
+        var person = await _data.PersonAsync("limit");
+        var oldBest = await _data.RunAsync(person, "mole mole mole", stdout: "mole mole");
+        var runs = new List<long?>();
+        for (var i = 0; i < 6; i++) runs.Add((await _data.RunAsync(person, $"print({i})  # mole and more words here")).ExecutionId);
+        await using var db = database.Open();
+        var queries = new CodeChatter.Data.Search.FtsSearchQueries(db);
+        SearchCriteria Criteria(SearchOrder order) => new(SearchTerms.Parse("mole"), person, new SearchRequest("mole", Order: order), PageSize: 3, CountLimit: 4);
+
+        var newest = await queries.SearchAsync(Criteria(SearchOrder.Newest));
+        var ranked = await queries.SearchAsync(Criteria(SearchOrder.Relevance));
+
+        Assert.Equal(4, newest.TotalItems);
+        Assert.Equal(Enumerable.Reverse(runs).Take(3), newest.Items.Select(h => h.ExecutionId));
+        Assert.DoesNotContain(oldBest.ExecutionId, ranked.Items.Select(h => h.ExecutionId));
+        Assert.Equal(4, ranked.TotalItems);
+        Assert.Equal(Enumerable.Reverse(runs).Take(4).Order(), (await queries.SearchAsync(Criteria(SearchOrder.Relevance) with { Request = new SearchRequest("mole", Page: 2, Order: SearchOrder.Relevance) })).Items.Concat(ranked.Items).Select(h => h.ExecutionId).Order());
+    }
 }
