@@ -14,12 +14,15 @@ using CodeChatter.Benchmarks;
 // --render-only: only the page render times (and peak memory), skipping API latency and throughput.
 // --sessions-only: only the bare python and warm Jupyter baselines and the session rows (latency, memory,
 // throughput at 8 clients against fresh-box API runs at 8 clients).
+// --search-only: the page renders beside full-text search over the seeded runs (typical queries, median / p95)
+// and what the search index's triggers add to storing one run.
 var quick = args.Contains("--quick");
-var renderOnly = args.Contains("--render-only");
+var searchOnly = args.Contains("--search-only");
+var renderOnly = args.Contains("--render-only") || searchOnly;
 var sessionsOnly = args.Contains("--sessions-only");
 if (renderOnly && sessionsOnly)
 {
-    Console.Error.WriteLine("--render-only and --sessions-only exclude each other.");
+    Console.Error.WriteLine("--render-only, --search-only and --sessions-only exclude each other.");
     return 2;
 }
 var latencyRuns = quick ? 50 : 300;
@@ -224,6 +227,7 @@ try
         var conversationId = await Seeder.ConversationAsync(app.DatabasePath, "bench@example.com", 500);
         await Seeder.RunsAsync(app.DatabasePath, "history@example.com", seededRuns, snippetsPerConversation: 50);
         Console.Error.WriteLine($"  seeded in {seeding.Elapsed.TotalSeconds:0.0} s");
+        if (searchOnly) Row($"seed {seededRuns:N0} stored runs (search triggers on)", $"{seeding.Elapsed.TotalSeconds:0.0} s", "EF batches of 50 conversations");
 
         using var benchBrowser = await SignedInClientAsync(app.Address, "bench@example.com", password);
         using var historyBrowser = await SignedInClientAsync(app.Address, "history@example.com", password);
@@ -233,6 +237,16 @@ try
         Row("render conversation of 500 snippets, median / p95", $"{Ms(conversationPage.Median)} / {Ms(conversationPage.P95)}", "target p95 < 50 ms");
         Row($"render runs page, {seededRuns:N0} runs, median / p95", $"{Ms(runsPage.Median)} / {Ms(runsPage.P95)}", "target p95 < 50 ms");
         Row($"render runs page filtered (status + text), median / p95", $"{Ms(runsFiltered.Median)} / {Ms(runsFiltered.P95)}");
+        if (searchOnly)
+        {
+            foreach (var (name, query) in SearchBenchmark.Queries)
+            {
+                var search = await LatencySample.MeasureAsync(renderRequests, () => GetPageAsync(historyBrowser, "/Search?" + query), renderWarmUp);
+                Row($"search page, {seededRuns:N0} runs, {name}, median / p95", $"{Ms(search.Median)} / {Ms(search.P95)}", "target p95 < 50 ms");
+            }
+            var (with, without) = await SearchBenchmark.TriggerCostPerRunAsync(app.DatabasePath, "bench@example.com", quick ? 200 : 500, rounds: 3);
+            Row("store one run (message + result), with / without search triggers", $"{Ms(with)} / {Ms(without)}", $"the index adds {Ms(with - without)} a run");
+        }
         Row("server peak memory (VmHWM)", $"{app.PeakMemoryBytes() / (1024 * 1024)} MiB");
     }
 }
@@ -241,7 +255,7 @@ finally
     try { work.Delete(recursive: true); } catch (IOException) { }
 }
 
-Console.WriteLine($"CodeChatter benchmark, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores{(quick ? " (quick)" : "")}{(renderOnly ? " (render only)" : "")}{(sessionsOnly ? " (sessions only)" : "")}");
+Console.WriteLine($"CodeChatter benchmark, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores{(quick ? " (quick)" : "")}{(renderOnly ? " (render only)" : "")}{(sessionsOnly ? " (sessions only)" : "")}{(searchOnly ? " (search)" : "")}");
 Console.WriteLine();
 Console.WriteLine("| measure | value | note |");
 Console.WriteLine("| --- | --- | --- |");

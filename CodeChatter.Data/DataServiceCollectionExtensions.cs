@@ -39,6 +39,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IConversationStore, EfConversationStore>();
         services.AddScoped<IConversationQueries, EfConversationQueries>();
         services.AddScoped<IRunQueries, EfRunQueries>();
+        services.AddScoped<Core.Search.ISearchQueries, Search.FtsSearchQueries>();
         services.AddScoped<IAttachmentStore, EfAttachmentStore>();
         services.AddScoped<IStorageUsage, EfStorageUsage>();
         // Quotas need the database, so the real admission lives here and replaces Core's admit-everything.

@@ -22,6 +22,7 @@ public static class ChatServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();
         services.AddScoped<SessionService>();
+        services.AddScoped<Search.SearchService>();
         // Their IAttachmentStore and IStorageUsage come from the data layer.
         services.AddOptions();
         services.AddScoped<Attachments.AttachmentService>();

@@ -77,6 +77,7 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Removes one attachment: messages from now on no longer find it.");
         api.MapGet("/languages", ListLanguages).WithSummary("The languages this instance can run.");
+        api.MapSearchApi();
         return endpoints;
     }
 
