@@ -52,7 +52,9 @@ public static class ShareEndpoints
         long id, HttpRequest request, ShareService shares, TimeProvider clock, CancellationToken cancellationToken)
     {
         ShareRequest? body = null;
-        if (request.ContentLength is not 0)
+        // No body (no length, or none and no JSON type, as some clients send a bare POST) means no expiry.
+        var hasBody = request.ContentLength is > 0 || (request.ContentLength is null && request.HasJsonContentType());
+        if (hasBody)
         {
             try
             {
