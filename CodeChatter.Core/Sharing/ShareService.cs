@@ -60,8 +60,8 @@ public sealed class ShareService(IShareLinkStore store, IConversationQueries con
     public async Task<ShareLinkView?> RevokeAsync(string ownerId, long linkId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(ownerId);
-        var before = (await store.ListOwnedAsync(ownerId, null, cancellationToken)).FirstOrDefault(l => l.Id == linkId);
-        if (before is null) return null;
+        var before = await store.FindAsync(linkId, cancellationToken);
+        if (before is null || before.OwnerId != ownerId) return null;
         var link = await store.RevokeAsync(ownerId, linkId, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (link is not null && before.RevokedAt is null)
         {

@@ -32,6 +32,7 @@ public class ShareBrowserTests(BrowserFixture browser)
         await Expect(link).ToHaveCountAsync(1);
         var address = await link.TextContentAsync() ?? "";
         Assert.Contains("/s/", address);
+        await page.Locator("details#share").ScreenshotAsync(new() { Path = Path.Combine(ScreenshotTests.ScreenshotFolder(), "share-panel.png") });
         owner.AssertNoProblems();
 
         await using (var stranger = await browser.NewSessionAsync(Desktop))
