@@ -64,6 +64,31 @@ public class SharePageTests(ChatAppFactory factory) : IClassFixture<ChatAppFacto
     }
 
     [Fact]
+    public async Task A_copy_without_the_antiforgery_token_or_without_signing_in_makes_nothing()
+    {
+        using var owner = await ChatClient.RegisterAsync(factory);
+        var id = await ConversationAsync(owner, title: "Guarded");
+        var token = await ShareAsync(owner, id);
+        using var viewer = await ChatClient.RegisterAsync(factory);
+        using var stranger = ChatClient.Anonymous(factory);
+        var antiforgery = (await viewer.GetAsync($"/s/{token}")).Single("form#copy-conversation input[name=__RequestVerificationToken]").GetAttribute("value")!;
+
+        using var forged = await viewer.Http.PostAsync($"/s/{token}?handler=Copy", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        using var anonymous = await stranger.Http.PostAsync($"/s/{token}?handler=Copy",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = antiforgery }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        // The viewer's antiforgery token is not the stranger's: refused before the handler is reached.
+        Assert.Equal(HttpStatusCode.BadRequest, anonymous.StatusCode);
+        // With an antiforgery token of their own (from the sign-in page), the stranger is sent to sign in.
+        var strangersToken = (await stranger.GetAsync("/Identity/Account/Login")).Single("form input[name=__RequestVerificationToken]").GetAttribute("value")!;
+        using var signIn = await stranger.Http.PostAsync($"/s/{token}?handler=Copy",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = strangersToken }));
+        Assert.StartsWith("/Identity/Account/Login", signIn.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(0, await owner.WithDbAsync(db => db.Conversations.CountAsync(c => c.Title == "Copy of Guarded")));
+    }
+
+    [Fact]
     public async Task An_unknown_a_revoked_and_an_expired_link_are_the_same_plain_404()
     {
         using var owner = await ChatClient.RegisterAsync(factory);
