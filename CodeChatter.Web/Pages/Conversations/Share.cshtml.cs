@@ -27,9 +27,10 @@ public class ShareModel(ShareService shares) : PageModel
 
     public async Task<IActionResult> OnPostRevokeAsync(long id, long linkId)
     {
-        if (await shares.RevokeAsync(User.UserId(), linkId, HttpContext.RequestAborted) is not { } link || link.ConversationId != id) return NotFound();
+        // Any link of the person's may be revoked from here; the answer goes back to the conversation it opened.
+        if (await shares.RevokeAsync(User.UserId(), linkId, HttpContext.RequestAborted) is not { } link) return NotFound();
         StatusMessage = "Link revoked; it no longer opens the conversation.";
-        return BackToChat(id);
+        return BackToChat(link.ConversationId);
     }
 
     private RedirectToPageResult BackToChat(long id) =>

@@ -252,6 +252,21 @@ public class SharePageTests(ChatAppFactory factory) : IClassFixture<ChatAppFacto
     }
 
     [Fact]
+    public async Task The_owner_revokes_a_link_from_the_chat_pages_share_panel()
+    {
+        using var owner = await ChatClient.RegisterAsync(factory);
+        var id = await ConversationAsync(owner);
+        var token = await ShareAsync(owner, id);
+        var linkId = await owner.WithDbAsync(db => db.ShareLinks.Where(l => l.Token == token).Select(l => l.Id).SingleAsync());
+
+        var after = await owner.PostFormAsync($"/Conversations/{id}", $"li.share-link[data-share-id='{linkId}'] form.revoke-share");
+
+        Assert.Equal($"/Conversations/{id}?share=open", after.Url);
+        Assert.Empty(after.All("li.share-link"));
+        Assert.Equal(HttpStatusCode.NotFound, (await ChatClient.Anonymous(factory).GetAsync($"/s/{token}")).Status);
+    }
+
+    [Fact]
     public async Task A_link_is_128_random_bits_and_every_link_has_its_own()
     {
         using var owner = await ChatClient.RegisterAsync(factory);
