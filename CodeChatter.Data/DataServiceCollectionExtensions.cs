@@ -51,6 +51,7 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<IDashboardQueries, EfDashboardQueries>();
         services.AddScoped<IPeopleQueries, EfPeopleQueries>();
         services.AddScoped<IAuditQueries, EfAuditQueries>();
+        services.AddScoped<Core.Sharing.IShareLinkStore, Sharing.EfShareLinkStore>();
         services.AddScoped<Core.Operations.IDatabaseBackup, Operations.SqliteDatabaseBackup>();
         services.AddScoped<Core.Operations.IDatabaseProbe, Operations.EfDatabaseProbe>();
         services.AddScoped<Core.Operations.IRunRetention, Operations.EfRunRetention>();

@@ -79,4 +79,7 @@ public static class OwnershipQueries
 
     public static IQueryable<ApiToken> OwnedBy(this IQueryable<ApiToken> tokens, string userId) =>
         tokens.Where(t => t.UserId == userId);
+
+    public static IQueryable<ShareLink> OwnedBy(this IQueryable<ShareLink> links, string userId) =>
+        links.Where(l => l.OwnerId == userId);
 }

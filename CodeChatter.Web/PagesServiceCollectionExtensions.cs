@@ -8,7 +8,7 @@ namespace CodeChatter.Web;
 public static class PagesServiceCollectionExtensions
 {
     /// <summary>
-    /// Every page needs a signed-in person except the landing and error pages; the admin area needs the
+    /// Every page needs a signed-in person except the landing and error pages and the pages of share links; the admin area needs the
     /// Admin policy. Identity's own pages (area "Identity") declare their own rules, but their return address
     /// is always on this site, and sign-in attempts are rate-limited on the Login page's endpoint.
     /// </summary>
@@ -19,6 +19,8 @@ public static class PagesServiceCollectionExtensions
             options.Conventions.AuthorizeFolder("/");
             options.Conventions.AllowAnonymousToPage("/Index");
             options.Conventions.AllowAnonymousToPage("/Error");
+            // A share link opens for whoever holds it; the page itself applies Sharing:RequireSignIn.
+            options.Conventions.AllowAnonymousToFolder("/ShareView");
             options.Conventions.AuthorizeAreaFolder("Admin", "/", Roles.Admin);
             options.Conventions.AddAreaFolderApplicationModelConvention("Identity", "/", page => page.Filters.Add(new LocalReturnUrlFilter()));
             options.Conventions.AddAreaPageApplicationModelConvention("Identity", "/Account/Login",

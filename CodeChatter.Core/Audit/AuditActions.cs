@@ -42,6 +42,15 @@ public static class AuditActions
     /// <summary>A person revoked one of their API tokens.</summary>
     public const string TokenRevoked = "token.revoked";
 
+    /// <summary>A person made a read-only link to one of their conversations.</summary>
+    public const string ShareLinkCreated = "share.created";
+
+    /// <summary>A person revoked one of their share links.</summary>
+    public const string ShareLinkRevoked = "share.revoked";
+
+    /// <summary>An admin revoked someone's share link.</summary>
+    public const string ShareLinkRevokedByAdmin = "share.revoked_by_admin";
+
     /// <summary>Runs older than a retention period were removed (by an admin, or by the configured daily sweep).</summary>
     public const string RunsRemoved = "runs.removed";
 }

@@ -27,6 +27,9 @@ public static class ChatServiceCollectionExtensions
         services.AddOptions();
         services.AddScoped<Attachments.AttachmentService>();
         services.AddScoped<Attachments.StorageQuotaGate>();
+        // Share links; their IShareLinkStore comes from the data layer.
+        services.AddScoped<Sharing.ShareService>();
+        services.AddOptions<Sharing.SharingOptions>().BindConfiguration(Sharing.SharingOptions.SectionName);
         // The real runner comes with the executor (AddCodeChatterCore); a later AddSingleton wins either way.
         services.TryAddSingleton<ISessionRunner, NoSessionRunner>();
         return services;

@@ -78,6 +78,7 @@ public static class ApiEndpoints
             .WithSummary("Removes one attachment: messages from now on no longer find it.");
         api.MapGet("/languages", ListLanguages).WithSummary("The languages this instance can run.");
         api.MapSearchApi();
+        api.MapShareEndpoints();
         return endpoints;
     }
 
