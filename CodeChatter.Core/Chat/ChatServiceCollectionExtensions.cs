@@ -22,6 +22,8 @@ public static class ChatServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();
         services.AddScoped<SessionService>();
+        services.AddScoped<Export.ConversationExporter>();
+        services.AddScoped<Export.NotebookImporter>();
         // Their IAttachmentStore and IStorageUsage come from the data layer.
         services.AddOptions();
         services.AddScoped<Attachments.AttachmentService>();

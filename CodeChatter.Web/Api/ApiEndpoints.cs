@@ -59,6 +59,7 @@ public static class ApiEndpoints
             .ProducesValidationProblem()
             .WithSummary("Sets how one of your conversations runs its snippets: session or fresh (a change ends its live sessions).");
         api.MapGet("/languages", ListLanguages).WithSummary("The languages this instance can run.");
+        api.MapNotebookEndpoints();
         return endpoints;
     }
 
