@@ -127,11 +127,14 @@ public class ExportApiTests(ChatAppFactory factory) : IClassFixture<ChatAppFacto
         var big = NotebookUploads.Notebook(NotebookUploads.MarkdownCell("a", new string('x', 5 * 1024 * 1024)));
 
         using var tooLarge = await ImportAsync(api, big);
+        using var farTooLarge = await ImportAsync(api, NotebookUploads.Notebook(NotebookUploads.MarkdownCell("a", new string('x', 9 * 1024 * 1024))));
         using var wrongField = await ImportAsync(api, NotebookUploads.Notebook(NotebookUploads.CodeCell("a", "print(1)")), field: "notebook");
         using var json = await api.Http.PostAsJsonAsync("/api/conversations/import", new { file = "x" });
 
         Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
         Assert.Contains("larger than 5 MiB", (await ApiClient.ProblemAsync(tooLarge)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, farTooLarge.StatusCode);
+        Assert.Contains("larger than a notebook can be", (await ApiClient.ProblemAsync(farTooLarge)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, wrongField.StatusCode);
         Assert.Contains("'file'", (await ApiClient.ProblemAsync(wrongField)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         // The endpoint declares multipart/form-data, so routing turns anything else away as 415, as problem JSON.

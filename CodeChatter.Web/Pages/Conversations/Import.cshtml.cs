@@ -9,14 +9,15 @@ namespace CodeChatter.Web.Pages.Conversations;
 /// Imports a Jupyter notebook as a new conversation, with nothing run. A file that cannot be imported comes
 /// back to this form with the reason; the form is also on the New conversation page.
 /// </summary>
-// The multipart body may be a little over the notebook limit, so an oversize file still reaches the handler
-// and gets the clear message rather than a bare 400 from the form reader.
+// The request may be well over the notebook limit, so an oversize file still reaches the handler and gets
+// the clear message: past the request limit the antiforgery check cannot read the form and the answer is a
+// bare 400. Bounded all the same, so nobody can stream an unlimited body to the server's temp files.
 [RequestFormLimits(MultipartBodyLengthLimit = ImportModel.MaxUploadBytes)]
 [RequestSizeLimit(ImportModel.MaxUploadBytes)]
 public class ImportModel(NotebookImporter importer) : PageModel
 {
-    /// <summary>The largest request taken: the notebook limit plus room for the form's other fields.</summary>
-    public const int MaxUploadBytes = NotebookReader.MaxBytes + 1024 * 1024;
+    /// <summary>The largest request read: well over the notebook limit, so that most oversize files get the clear message.</summary>
+    public const int MaxUploadBytes = 32 * 1024 * 1024;
 
     [BindProperty]
     [Display(Name = "Notebook (.ipynb)")]

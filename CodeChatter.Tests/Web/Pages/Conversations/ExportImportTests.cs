@@ -187,10 +187,10 @@ public class ExportImportTests(ChatAppFactory factory) : IClassFixture<ChatAppFa
     }
 
     [Fact]
-    public async Task A_file_over_five_mebibytes_is_refused_with_a_clear_error()
+    public async Task A_file_over_five_mebibytes_is_refused_with_a_clear_error_without_being_read()
     {
         using var person = await ChatClient.RegisterAsync(factory);
-        var big = NotebookUploads.Notebook(NotebookUploads.MarkdownCell("a", new string('x', 5 * 1024 * 1024)));
+        var big = NotebookUploads.Notebook(NotebookUploads.MarkdownCell("a", new string('x', 7 * 1024 * 1024)));
 
         var page = await NotebookUploads.ImportAsync(person, big);
 
@@ -224,3 +224,4 @@ public class ExportImportTests(ChatAppFactory factory) : IClassFixture<ChatAppFa
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 }
+
