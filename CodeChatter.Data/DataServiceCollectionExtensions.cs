@@ -37,6 +37,7 @@ public static class DataServiceCollectionExtensions
             .AddInterceptors(SynchronousNormal));
         services.AddScoped<IRunStore, EfRunStore>();
         services.AddScoped<IConversationStore, EfConversationStore>();
+        services.AddScoped<Core.Export.IConversationImportStore, EfConversationImportStore>();
         services.AddScoped<IConversationQueries, EfConversationQueries>();
         services.AddScoped<IRunQueries, EfRunQueries>();
         services.AddScoped<Core.Search.ISearchQueries, Search.FtsSearchQueries>();

@@ -10,6 +10,8 @@ set -euo pipefail
 python_packages=(/usr/lib/python3/dist-packages/numpy:python3-numpy /usr/lib/python3/dist-packages/pandas:python3-pandas /usr/lib/python3/dist-packages/matplotlib:python3-matplotlib)
 run_needs=(/usr/bin/bwrap:bubblewrap "/usr/lib/$(uname -m)-linux-gnu/libseccomp.so.2:libseccomp2" /usr/bin/python3:python3 /usr/bin/prlimit:util-linux /usr/bin/setpriv:util-linux "${python_packages[@]}")
 test_needs=("${run_needs[@]}" /usr/bin/node:nodejs /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev /usr/bin/chromium:chromium)
+# Debian's nbformat validates exported notebooks in the tests (the app writes and reads them itself).
+test_needs+=(/usr/lib/python3/dist-packages/nbformat:python3-nbformat)
 # The benchmark's warm Jupyter kernel baseline (CodeChatter.Benchmarks/jupyter_roundtrip.py); the app never uses them.
 bench_needs=("${test_needs[@]}" /usr/lib/python3/dist-packages/ipykernel:python3-ipykernel /usr/lib/python3/dist-packages/jupyter_client:python3-jupyter-client)
 

@@ -23,6 +23,8 @@ public static class ChatServiceCollectionExtensions
         services.AddScoped<ConversationService>();
         services.AddScoped<SessionService>();
         services.AddScoped<Search.SearchService>();
+        services.AddScoped<Export.ConversationExporter>();
+        services.AddScoped<Export.NotebookImporter>();
         // Their IAttachmentStore and IStorageUsage come from the data layer.
         services.AddOptions();
         services.AddScoped<Attachments.AttachmentService>();

@@ -79,6 +79,7 @@ public static class ApiEndpoints
         api.MapGet("/languages", ListLanguages).WithSummary("The languages this instance can run.");
         api.MapSearchApi();
         api.MapShareEndpoints();
+        api.MapNotebookEndpoints();
         return endpoints;
     }
 
