@@ -139,7 +139,18 @@ public static class ApiEndpoints
         var result = outcome.Result!;
         var executionId = outcome.Stored.ExecutionId!.Value;
         // The run as stored, so this answer and GET /api/runs/{id} are the same object.
-        var run = (await runs.StoredOrAnsweredAsync(userId, executionId, result, cancellationToken)).ForApi();
+        RunView run;
+        try
+        {
+            run = (await runs.StoredOrAnsweredAsync(userId, executionId, result, cancellationToken)).ForApi();
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The database cannot even be read (its disk is full): the snippet ran, so answer with its result,
+            // which is stored as soon as the database takes it again (see UnstoredRunResults).
+            run = RunView.FromResult(executionId, outcome.Stored.ConversationId, outcome.Stored.SnippetId,
+                body.Language!.ToLowerInvariant(), ExecutionTrigger.Api, result).ForApi();
+        }
         if (result.RetryAfter is { } retryAfter) return TooManyRequests(request.HttpContext, result.Detail, retryAfter, run);
         return TypedResults.Ok(run);
     }
