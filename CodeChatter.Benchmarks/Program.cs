@@ -20,9 +20,11 @@ var quick = args.Contains("--quick");
 var searchOnly = args.Contains("--search-only");
 var renderOnly = args.Contains("--render-only") || searchOnly;
 var sessionsOnly = args.Contains("--sessions-only");
-if (renderOnly && sessionsOnly)
+// --runs-only: only fresh-box API latency and throughput, with the profile of where a run's time goes.
+var runsOnly = args.Contains("--runs-only");
+if (new[] { renderOnly, sessionsOnly, runsOnly }.Count(only => only) > 1)
 {
-    Console.Error.WriteLine("--render-only, --search-only and --sessions-only exclude each other.");
+    Console.Error.WriteLine("--render-only, --search-only, --sessions-only and --runs-only exclude each other.");
     return 2;
 }
 var latencyRuns = quick ? 50 : 300;
@@ -42,6 +44,15 @@ string Rate(double value) => value.ToString("0.0", CultureInfo.InvariantCulture)
 string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 string MiB(double kib) => (kib / 1024).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 string? sessionsProblem = null;
+// Each step's mean over a measurement, from the app's /metrics (see PhaseProfile).
+void ProfileRows(string over, IReadOnlyList<(string Phase, double MeanMs, double PerRequest)> phases)
+{
+    foreach (var (phase, meanMs, perRequest) in phases)
+    {
+        Row($"profile, {over}: {phase}, mean", meanMs.ToString("0.00", CultureInfo.InvariantCulture) + " ms",
+            double.IsNaN(perRequest) ? "" : $"{perRequest.ToString("0.00", CultureInfo.InvariantCulture)} per request");
+    }
+}
 
 // The set-up: the system packages the benchmark needs, its Jupyter baseline included.
 Console.Error.WriteLine("Checking the benchmark's prerequisites (scripts/prerequisites.sh bench)...");
@@ -130,50 +141,57 @@ try
         if (!sessionsOnly)
         {
             var sandboxed = await LatencySample.MeasureAsync(latencyRuns / 2, ProcessBaselines.SandboxedPythonAsync);
+            var profileBefore = await PhaseProfile.TakeAsync(app.Address);
             var apiLatency = await LatencySample.MeasureAsync(latencyRuns, PostPrintOneAsync, warmUp: 20);
+            var oneAtATime = PhaseProfile.Between(profileBefore, await PhaseProfile.TakeAsync(app.Address));
             Row("cold bubblewrap python process, median", Ms(sandboxed.Median), $"p90 {Ms(sandboxed.P90)}");
             Row("`POST /api/runs` print(1), fresh mode, median", Ms(apiLatency.Median), $"p90 {Ms(apiLatency.P90)}, p99 {Ms(apiLatency.P99)}");
             Row("API median / bare python median", Ratio(apiLatency.Median / bare.Median), "target < 1.00");
             Row("API median / cold bubblewrap median", Ratio(apiLatency.Median / sandboxed.Median));
+            ProfileRows("one at a time", oneAtATime);
         }
 
-        Console.Error.WriteLine("Warm Jupyter kernel round trip...");
-        var jupyter = await JupyterBaseline.MeasureAsync(repositoryRoot, latencyRuns, warmUp: 20);
-        Row("warm Jupyter kernel `execute(\"print(1)\")` round trip, median / p95", $"{Ms(jupyter.Median)} / {Ms(jupyter.P95)}",
-            $"one ipykernel (Debian python3-ipykernel) via jupyter_client, {jupyter.Count} executes after 20 warm-up ones, each until its execute_reply and idle status");
-        if (jupyter.KernelResidentKib is { } kernelKib) Row("idle Jupyter kernel memory (VmRSS)", MiB(kernelKib), "the ipykernel process, 1 s after its last execute");
-
-        Console.Error.WriteLine("Session latency and memory...");
-        try
+        if (!runsOnly)
         {
-            var (session, identity) = await SessionConversation.StartAsync(api, SessionMemory.IdentifyCode);
-            var sessionLatency = await LatencySample.MeasureAsync(latencyRuns, session.PrintOneAsync, warmUp: 20);
-            Row("`POST /api/runs` print(1) into a live Python session, median / p95", $"{Ms(sessionLatency.Median)} / {Ms(sessionLatency.P95)}",
-                $"one session conversation, {latencyRuns} messages after 20 warm-up ones; p99 {Ms(sessionLatency.P99)}");
-            Row("session median / bare python median", Ratio(sessionLatency.Median / bare.Median), "target <= 0.50");
-            Row("session median / warm Jupyter round trip median", Ratio(sessionLatency.Median / jupyter.Median), "target <= 2.00");
+            Console.Error.WriteLine("Warm Jupyter kernel round trip...");
+            var jupyter = await JupyterBaseline.MeasureAsync(repositoryRoot, latencyRuns, warmUp: 20);
+            Row("warm Jupyter kernel `execute(\"print(1)\")` round trip, median / p95", $"{Ms(jupyter.Median)} / {Ms(jupyter.P95)}",
+                $"one ipykernel (Debian python3-ipykernel) via jupyter_client, {jupyter.Count} executes after 20 warm-up ones, each until its execute_reply and idle status");
+            if (jupyter.KernelResidentKib is { } kernelKib) Row("idle Jupyter kernel memory (VmRSS)", MiB(kernelKib), "the ipykernel process, 1 s after its last execute");
 
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            Console.Error.WriteLine("Session latency and memory...");
             try
             {
-                var footprint = SessionMemory.Find(identity, app.ProcessId);
-                var cgroup = footprint.CgroupBytes is { } bytes
-                    ? $"its cgroup charges {MiB(bytes / 1024.0)} ({footprint.CgroupFile})"
-                    : "it has no memory cgroup of its own here (same as the server's)";
-                Row("idle Python session memory (VmRSS)", MiB(footprint.ResidentKib),
-                    $"host pid {footprint.HostPid}, uid {footprint.Uid}{(footprint.IsDashC ? ", the `-c` driver" : "")}, found by the pid namespace and in-box pid the session printed; " +
-                    $"/proc/N/status 2 s after its last message; Pss {(footprint.ProportionalKib is { } pss ? MiB(pss) : "unreadable")}; " +
-                    $"{footprint.BoxProcesses} process(es) in its pid namespace, {MiB(footprint.BoxResidentKib)} RSS together; {cgroup}");
+                var (session, identity) = await SessionConversation.StartAsync(api, SessionMemory.IdentifyCode);
+                var sessionLatency = await LatencySample.MeasureAsync(latencyRuns, session.PrintOneAsync, warmUp: 20);
+                Row("`POST /api/runs` print(1) into a live Python session, median / p95", $"{Ms(sessionLatency.Median)} / {Ms(sessionLatency.P95)}",
+                    $"one session conversation, {latencyRuns} messages after 20 warm-up ones; p99 {Ms(sessionLatency.P99)}");
+                Row("session median / bare python median", Ratio(sessionLatency.Median / bare.Median), "target <= 0.50");
+                Row("session median / warm Jupyter round trip median", Ratio(sessionLatency.Median / jupyter.Median), "target <= 2.00");
+
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                try
+                {
+                    var footprint = SessionMemory.Find(identity, app.ProcessId);
+                    var cgroup = footprint.CgroupBytes is { } bytes
+                        ? $"its cgroup charges {MiB(bytes / 1024.0)} ({footprint.CgroupFile})"
+                        : "it has no memory cgroup of its own here (same as the server's)";
+                    Row("idle Python session memory (VmRSS)", MiB(footprint.ResidentKib),
+                        $"host pid {footprint.HostPid}, uid {footprint.Uid}{(footprint.IsDashC ? ", the `-c` driver" : "")}, found by the pid namespace and in-box pid the session printed; " +
+                        $"/proc/N/status 2 s after its last message; Pss {(footprint.ProportionalKib is { } pss ? MiB(pss) : "unreadable")}; " +
+                        $"{footprint.BoxProcesses} process(es) in its pid namespace, {MiB(footprint.BoxResidentKib)} RSS together; {cgroup}");
+                }
+                catch (InvalidOperationException exception)
+                {
+                    Row("idle Python session memory (VmRSS)", "not found", exception.Message);
+                }
             }
-            catch (InvalidOperationException exception)
+            catch (SessionsUnavailableException exception)
             {
-                Row("idle Python session memory (VmRSS)", "not found", exception.Message);
+                sessionsProblem = $"{exception.Message}. The app answered: {exception.Answer}";
+                Row("session rows", "not measured", exception.Message);
             }
-        }
-        catch (SessionsUnavailableException exception)
-        {
-            sessionsProblem = $"{exception.Message}. The app answered: {exception.Answer}";
-            Row("session rows", "not measured", exception.Message);
+
         }
 
         double? freshRateAt8 = null;
@@ -182,15 +200,18 @@ try
             Console.Error.WriteLine("Throughput...");
             foreach (var clients in new[] { 1, 2, 4, 8, 16 })
             {
+                var throughputBefore = await PhaseProfile.TakeAsync(app.Address);
                 var apiRate = await Throughput.MeasureAsync(clients, throughputWindow, PostPrintOneAsync);
+                var atThisConcurrency = PhaseProfile.Between(throughputBefore, await PhaseProfile.TakeAsync(app.Address));
                 var boxRate = await Throughput.MeasureAsync(clients, throughputWindow, ProcessBaselines.SandboxedPythonAsync);
                 if (clients == 8) freshRateAt8 = apiRate;
                 Row($"throughput at {clients} client(s): API / bare sandboxed starts", $"{Rate(apiRate)} / {Rate(boxRate)}",
                     $"ratio {Ratio(apiRate / boxRate)}" + (clients == 8 ? ", target >= 0.80" : ""));
+                if (clients == 8) ProfileRows("8 clients", atThisConcurrency);
             }
         }
 
-        if (sessionsProblem is null)
+        if (sessionsProblem is null && !runsOnly)
         {
             Console.Error.WriteLine("Session throughput at 8 clients...");
             try
@@ -220,7 +241,7 @@ try
         }
     }
 
-    if (!sessionsOnly)
+    if (!sessionsOnly && !runsOnly)
     {
         Console.Error.WriteLine($"Seeding a 500-snippet conversation and {seededRuns:N0} stored runs...");
         var seeding = Stopwatch.StartNew();

@@ -1,6 +1,8 @@
 using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Execution;
 using CodeChatter.Core.Execution.Sessions;
+using System.Diagnostics;
+using CodeChatter.Core.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,7 +35,7 @@ public sealed class RunService(
     IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
     LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored, TimeProvider time,
     ISessionRunner sessions, IAttachmentStore attachments, StorageQuotaGate storageQuota,
-    Observability.CodeChatterMetrics? metrics = null)
+    CodeChatterMetrics? metrics = null)
 {
     private readonly RunInputRules _rules = new(languages, options);
 
@@ -94,7 +96,9 @@ public sealed class RunService(
     public async Task<SubmitOutcome?> SubmitAsync(NewMessage message, CancellationToken cancellationToken = default)
     {
         message = Normalize(message);
+        var storing = Stopwatch.GetTimestamp();
         var stored = await store.AddMessageAsync(message, cancellationToken);
+        metrics?.PhaseTook(RunPhases.StoreMessage, storing);
         unstored.TryNow();
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new SubmitOutcome(stored, null);
@@ -113,7 +117,9 @@ public sealed class RunService(
     public async Task<StartedMessage?> StartAsync(NewMessage message, CancellationToken cancellationToken = default)
     {
         message = Normalize(message);
+        var storing = Stopwatch.GetTimestamp();
         var stored = await store.AddMessageAsync(message, cancellationToken);
+        metrics?.PhaseTook(RunPhases.StoreMessage, storing);
         unstored.TryNow();
         if (stored is null) return null;
         if (stored.ExecutionId is not { } executionId) return new StartedMessage(stored, null);
@@ -274,7 +280,9 @@ public sealed class RunService(
         IReadOnlyList<InputFile> inputs;
         try
         {
+            var loading = Stopwatch.GetTimestamp();
             inputs = await attachments.LoadInputsAsync(place.ConversationId, cancellationToken);
+            metrics?.PhaseTook(RunPhases.Attachments, loading);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -308,7 +316,9 @@ public sealed class RunService(
             try
             {
                 // live.Token is cancelled by Stop and by the host stopping.
+                var admitting = Stopwatch.GetTimestamp();
                 using var admitted = await admission.AdmitAsync(userId, live.Token);
+                metrics?.PhaseTook(RunPhases.Admission, admitting);
                 result = admitted.IsAdmitted
                     ? await ExecuteWithInputsAsync(userId, request, place, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
                     : ExecutionResult.Rejected(admitted.Refusal!, executor.Level, time.GetUtcNow()) with { RetryAfter = admitted.RetryAfter };
@@ -348,8 +358,12 @@ public sealed class RunService(
             try
             {
                 // The result is stored even if the caller has gone: CancellationToken.None on purpose.
+                var applying = Stopwatch.GetTimestamp();
                 result = await storageQuota.ApplyAsync(userId, result, CancellationToken.None);
+                var storing = Stopwatch.GetTimestamp();
+                metrics?.PhaseTook(RunPhases.StorageQuota, applying);
                 await store.CompleteAsync(executionId, result, CancellationToken.None);
+                metrics?.PhaseTook(RunPhases.StoreResult, storing);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using CodeChatter.Core.Execution.Sandbox;
+using CodeChatter.Core.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,12 +26,14 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private readonly SandboxEnvironment _environment;
     private readonly ILogger<SandboxedExecutor> _logger;
     private readonly SandboxLauncher _launcher = new();
+    private readonly SandboxLauncher _prestarter;
+    private readonly SandboxLauncher _cleaner = new("sandbox-cleaner");
     private readonly UidSlots _slots;
     private readonly string _runRoot;
     private readonly string? _seccompFilterPath;
     private readonly EffectiveLimits _defaultLimits;
     private readonly PrestartedSandboxPool? _pool;
-    private readonly Observability.CodeChatterMetrics? _metrics;
+    private readonly CodeChatterMetrics? _metrics;
     private int _prestartedRuns;
     private int _pendingCleanups;
 
@@ -42,7 +46,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <param name="metrics">Where sandbox start failures are counted; nowhere when null.</param>
     public SandboxedExecutor(
         IOptions<ExecutionOptions> options, LanguageCatalog languages, SandboxEnvironment environment,
-        ILogger<SandboxedExecutor> logger, TimeProvider? time = null, Observability.CodeChatterMetrics? metrics = null)
+        ILogger<SandboxedExecutor> logger, TimeProvider? time = null, CodeChatterMetrics? metrics = null)
     {
         _metrics = metrics;
         _options = options.Value;
@@ -51,6 +55,8 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         _time = time ?? TimeProvider.System;
         _environment = environment;
         _logger = logger;
+        // Below normal only where the box can be raised again at hand-over: a root server, a uid per box.
+        _prestarter = new SandboxLauncher("sandbox-prestarter", environment.RunningAsRoot ? PrestartNiceness : 0);
         _runRoot = PrepareRunRoot(_options.RunDirectory);
         RemoveStaleLeftovers();
         _seccompFilterPath = WriteSeccompFilter();
@@ -107,6 +113,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         var limits = EffectiveLimits.From(_options, request.Limits);
         var code = Utf8.GetBytes(request.Code);
         var stdin = Utf8.GetBytes(request.Stdin);
+        var readying = Stopwatch.GetTimestamp();
         try
         {
             SandboxProcess sandbox;
@@ -131,7 +138,11 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             try
             {
                 (string, RichOutputCollector)? rich = displayNonce is null ? null : (displayNonce, NewRichOutputCollector());
-                return await sandbox.RunAsync(input, request.Input, limits, Level, output, endNonce, rich, _time, cancellationToken);
+                _metrics?.PhaseTook(RunPhases.BoxReady, readying);
+                var running = Stopwatch.GetTimestamp();
+                var result = await sandbox.RunAsync(input, request.Input, limits, Level, output, endNonce, rich, _time, cancellationToken);
+                _metrics?.PhaseTook(RunPhases.Run, running);
+                return result;
             }
             finally
             {
@@ -158,16 +169,19 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <summary>
     /// By the time a run's result exists its box has exited and its pid namespace is gone; removing the
     /// cgroup, sweeping the uid and deleting the host folder only has to happen before the uid is
-    /// handed out again, so it is done off the caller's path.
+    /// handed out again, so it is done off the caller's path, on a thread of its own: its short waits for
+    /// the kernel to reap the box never hold a thread-pool thread a request needs.
     /// </summary>
     private void CleanUpInBackground(SandboxProcess sandbox)
     {
         Interlocked.Increment(ref _pendingCleanups);
-        _ = Task.Run(() =>
+        _ = _cleaner.StartAsync(() =>
         {
+            var cleaning = Stopwatch.GetTimestamp();
             try
             {
                 sandbox.Dispose();
+                _metrics?.PhaseTook(RunPhases.Cleanup, cleaning);
             }
             catch (Exception exception)
             {
@@ -177,6 +191,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             {
                 Interlocked.Decrement(ref _pendingCleanups);
             }
+            return true;
         });
     }
 
@@ -209,17 +224,26 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
                 : SandboxCommandLine.Unsandboxed(language, procsFiles, limits, AddressSpace(language, limits));
         });
 
+    /// <summary>
+    /// The nice value pre-started boxes start at: their start takes the CPU that runs and requests leave
+    /// over, so refilling the pool never slows the run that emptied it or the next request.
+    /// </summary>
+    private const int PrestartNiceness = 19;
+
     // A pre-started box gets the instance's limits; a run may tighten them at hand-over.
-    private Task<SandboxProcess> StartWaitingAsync(string languageId)
+    private async Task<SandboxProcess> StartWaitingAsync(string languageId)
     {
         _languages.TryGetAvailable(languageId, out var language);
-        return StartAsync(_defaultLimits, CancellationToken.None, (hostDirectory, slotUid, procsFiles) =>
+        var starting = Stopwatch.GetTimestamp();
+        var sandbox = await StartAsync(_defaultLimits, CancellationToken.None, (hostDirectory, slotUid, procsFiles) =>
         {
             Directory.CreateDirectory(hostDirectory, PrivateDirectoryMode);
             return SandboxCommandLine.Bubblewrap(
                 _environment.BubblewrapPath!, new(procsFiles, _seccompFilterPath, null), null,
                 SandboxBootstrap.ProgramArguments(language.Definition), _defaultLimits, slotUid, AddressSpace(language.Definition, _defaultLimits));
-        });
+        }, _prestarter);
+        _metrics?.PhaseTook(RunPhases.Prestart, starting);
+        return sandbox;
     }
 
     /// <summary>
@@ -227,9 +251,10 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// <paramref name="prepare"/> builds (after it has put what the box needs in the host folder).
     /// </summary>
     private Task<SandboxProcess> StartAsync(
-        EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>, IReadOnlyList<string>> prepare) =>
+        EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>, IReadOnlyList<string>> prepare,
+        SandboxLauncher? launcher = null) =>
         StartAsync(limits, cancellationToken, prepare,
-            (arguments, hostDirectory, cgroup, lease) => SandboxProcess.StartAsync(_launcher, _environment, arguments, hostDirectory, cgroup, lease, limits));
+            (arguments, hostDirectory, cgroup, lease) => SandboxProcess.StartAsync(launcher ?? _launcher, _environment, arguments, hostDirectory, cgroup, lease, limits));
 
     /// <summary>
     /// Starts a session's long-lived box: the same chain, isolation, uid slot, cgroup and scratch as a
@@ -391,6 +416,8 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         // A process that ends right after its last run (the exec verb) must not leave that run's folder.
         SpinWait.SpinUntil(() => IsCleanedUp, TimeSpan.FromSeconds(10));
         _launcher.Dispose();
+        _prestarter.Dispose();
+        _cleaner.Dispose();
         if (_seccompFilterPath is not null) File.Delete(_seccompFilterPath);
     }
 }

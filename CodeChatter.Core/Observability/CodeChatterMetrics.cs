@@ -20,11 +20,15 @@ public sealed class CodeChatterMetrics : IDisposable
     // Runs take milliseconds to tens of seconds: buckets from 5 ms to the default 10 s wall limit and beyond.
     private static readonly double[] SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+    // A run's steps take from a fraction of a millisecond (a cached check) to a box's whole start.
+    private static readonly double[] PhaseBuckets = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 10];
+
     private readonly Meter _meter;
     private readonly Counter<long> _runs;
     private readonly Histogram<double> _runDuration;
     private readonly Histogram<double> _queueWait;
     private readonly Counter<long> _sandboxStartFailures;
+    private readonly Histogram<double> _phases;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="services">Where the observed state is read at each scrape; a service that is not registered reads as nothing.</param>
@@ -41,6 +45,9 @@ public sealed class CodeChatterMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _sandboxStartFailures = _meter.CreateCounter<long>("codechatter.sandbox.start_failures", "{failure}",
             "Sandboxes that failed to start (the run ended as internal_error), by language.");
+        _phases = _meter.CreateHistogram<double>("codechatter.run.phase.duration", "s",
+            "Where the time of a run goes, step by step (see RunPhases): what to look at when runs get slower.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PhaseBuckets });
         _meter.CreateObservableGauge("codechatter.run.queue.depth",
             () => services.GetService<FairRunQueue>()?.QueuedCount ?? 0, "{run}", "Runs waiting for a run slot now.");
         _meter.CreateObservableGauge("codechatter.runs.active",
@@ -62,6 +69,12 @@ public sealed class CodeChatterMetrics : IDisposable
 
     /// <summary>Records how long a run waited for a run slot.</summary>
     public void QueueWaited(TimeSpan wait) => _queueWait.Record(wait.TotalSeconds);
+
+    /// <summary>Records how long one step of a run took, from <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>) to now.</summary>
+    /// <param name="phase">One of <see cref="RunPhases"/>.</param>
+    /// <param name="startTimestamp">When the step began.</param>
+    public void PhaseTook(string phase, long startTimestamp) =>
+        _phases.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("phase", phase));
 
     /// <summary>Records a sandbox that failed to start.</summary>
     public void SandboxStartFailed(string language) => _sandboxStartFailures.Add(1, new KeyValuePair<string, object?>("language", language));

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Chat.Attachments;
 using CodeChatter.Core.Chat.Reading;
 using CodeChatter.Core.Execution;
+using CodeChatter.Core.Observability;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using CodeChatter.Web.Rendering;
@@ -84,7 +86,7 @@ public static class ApiEndpoints
     }
 
     private static async Task<Results<Ok<RunView>, ValidationProblem, ProblemHttpResult>> SubmitRunAsync(
-        HttpRequest request, RunService runService, IRunQueries runs, CancellationToken cancellationToken)
+        HttpRequest request, RunService runService, IRunQueries runs, CodeChatterMetrics metrics, CancellationToken cancellationToken)
     {
         RunRequest? body;
         try
@@ -142,7 +144,9 @@ public static class ApiEndpoints
         RunView run;
         try
         {
+            var reading = Stopwatch.GetTimestamp();
             run = (await runs.StoredOrAnsweredAsync(userId, executionId, result, cancellationToken)).ForApi();
+            metrics.PhaseTook(RunPhases.ReadBack, reading);
         }
         catch (System.Data.Common.DbException)
         {

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CodeChatter.Core.Accounts;
+using CodeChatter.Core.Observability;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +17,7 @@ namespace CodeChatter.Web.Api;
 /// </summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IApiTokens tokens, FailedTokenBudget failures)
+    IApiTokens tokens, FailedTokenBudget failures, CodeChatterMetrics? metrics = null)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme's name.</summary>
@@ -36,7 +38,9 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("Too many failed tokens from this address.");
         }
 
+        var checking = Stopwatch.GetTimestamp();
         var check = await tokens.CheckAsync(token, Context.RequestAborted);
+        metrics?.PhaseTook(RunPhases.TokenCheck, checking);
         switch (check.Outcome)
         {
             case ApiTokenCheckOutcome.Unknown: return Failed("Unknown token.");

@@ -87,6 +87,9 @@ internal abstract class RunCgroup : IDisposable
 
     public abstract void Dispose();
 
+    /// <summary>Whether <see cref="Dispose"/> emptied and removed every group of the run (the kernel refuses to remove a group with a process in it).</summary>
+    public bool IsRemoved { get; protected set; }
+
     protected static long? ReadLong(string path)
     {
         try
@@ -128,14 +131,15 @@ internal abstract class RunCgroup : IDisposable
         }
     }
 
-    internal static void RemoveDirectory(string path)
+    /// <returns>Whether the group is gone.</returns>
+    internal static bool RemoveDirectory(string path)
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
             try
             {
                 if (Directory.Exists(path)) Directory.Delete(path);
-                return;
+                return true;
             }
             catch (IOException)
             {
@@ -143,5 +147,6 @@ internal abstract class RunCgroup : IDisposable
                 Thread.Sleep(5);
             }
         }
+        return false;
     }
 }

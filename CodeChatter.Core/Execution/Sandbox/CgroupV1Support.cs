@@ -136,7 +136,9 @@ internal sealed class CgroupV1Support : CgroupSupport
         public override void Dispose()
         {
             KillAll();
-            foreach (var group in groups.Values) RemoveDirectory(group);
+            var removed = true;
+            foreach (var group in groups.Values) removed &= RemoveDirectory(group);
+            IsRemoved = removed && groups.Count > 0;
         }
     }
 }

@@ -137,7 +137,7 @@ internal sealed class CgroupV2Support : CgroupSupport
         public override void Dispose()
         {
             KillAll();
-            RemoveDirectory(path);
+            IsRemoved = RemoveDirectory(path);
         }
     }
 }

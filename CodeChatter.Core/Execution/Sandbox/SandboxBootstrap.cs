@@ -88,13 +88,18 @@ internal static class SandboxBootstrap
                     pass
             os._exit(status)
         _mode = sys.argv[1]
+        if _mode != "exec":
+            _display, _richest, _emit, _flush_figures, (_snapshot, _emit_files) = _cc_display_support()
+        if _mode == "python":
+            # What the run needs after its hand-over (limits, the end's thread join, a traceback), imported
+            # while the box waits, so the run never pays for it.
+            import atexit, binascii, builtins, resource, stat, threading, traceback, types
         if _mode == "file":
             _code, _path, _nonce = _from_file(sys.argv[2], sys.argv[3])
         else:
             _code, _path, _nonce = _handover()
         if _mode == "exec":
             os.execv(sys.argv[2], sys.argv[2:])
-        _display, _richest, _emit, _flush_figures, (_snapshot, _emit_files) = _cc_display_support()
         _display["nonce"] = _nonce
         _root = os.path.dirname(_path)
         try:

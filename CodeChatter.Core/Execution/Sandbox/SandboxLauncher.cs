@@ -8,16 +8,31 @@ namespace CodeChatter.Core.Execution.Sandbox;
 /// is killed the moment that thread retires. On cgroup v1 this thread also joins a run's groups just
 /// for the fork, so the sandbox is born inside them with no window to escape.
 /// </summary>
+/// <remarks>
+/// A launcher made with a niceness above 0 starts boxes at that lower CPU priority (a thread's nice value
+/// is inherited by what it forks): the pool's refill then takes only the CPU that runs and requests leave
+/// over, and a box is raised to normal priority when its run is handed over (see <see cref="SandboxProcess"/>).
+/// The same kind of thread also removes finished boxes, whose short waits for the kernel must not hold
+/// thread-pool threads that requests need.
+/// </remarks>
 internal sealed class SandboxLauncher : IDisposable
 {
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
 
-    public SandboxLauncher()
+    private readonly int _niceness;
+
+    /// <param name="name">The thread's name.</param>
+    /// <param name="niceness">The nice value the thread (and so each box it starts) runs at; 0 is normal.</param>
+    public SandboxLauncher(string name = "sandbox-launcher", int niceness = 0)
     {
-        _thread = new Thread(Loop) { IsBackground = true, Name = "sandbox-launcher" };
+        _niceness = niceness;
+        _thread = new Thread(Loop) { IsBackground = true, Name = name };
         _thread.Start();
     }
+
+    /// <summary>Whether boxes started here begin below normal priority (and must be raised at hand-over).</summary>
+    public bool StartsBelowNormal { get; private set; }
 
     /// <summary>Runs <paramref name="start"/> on the launcher thread and returns what it returned.</summary>
     public Task<T> StartAsync<T>(Func<T> start)
@@ -39,6 +54,7 @@ internal sealed class SandboxLauncher : IDisposable
 
     private void Loop()
     {
+        StartsBelowNormal = _niceness > 0 && NativeMethods.SetThreadNiceness(_niceness);
         foreach (var item in _work.GetConsumingEnumerable()) item();
     }
 

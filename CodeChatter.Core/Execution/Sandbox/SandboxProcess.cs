@@ -28,6 +28,7 @@ internal sealed class SandboxProcess : IDisposable
     private RunInput? _typed;
     private int _stopReason;
     private int _handedOver;
+    private bool _startedBelowNormal;
 
     private SandboxProcess(SandboxEnvironment environment, RunCgroup? cgroup, UidSlots.Lease lease, string hostDirectory, EffectiveLimits limits)
     {
@@ -61,6 +62,8 @@ internal sealed class SandboxProcess : IDisposable
         try
         {
             await sandbox.LaunchAsync(launcher, arguments);
+            // Read once the launcher's thread has started the box: it sets its priority before its first start.
+            sandbox._startedBelowNormal = launcher.StartsBelowNormal;
             return sandbox;
         }
         catch
@@ -137,6 +140,8 @@ internal sealed class SandboxProcess : IDisposable
         if (Interlocked.Exchange(ref _handedOver, 1) == 1) throw new InvalidOperationException("A sandbox serves exactly one run.");
         _limits = limits;
         _typed = typed;
+        // A box pre-started at low priority runs its snippet at normal priority: its uid is its own.
+        if (_startedBelowNormal) NativeMethods.SetUserNiceness(_lease.Uid, 0);
         _cgroup?.Tighten(limits.MemoryBytes, limits.MaxProcesses);
         _stdout.Listener = output;
         _stderr.Listener = output;
@@ -325,8 +330,10 @@ internal sealed class SandboxProcess : IDisposable
         _stdin.TrySetCanceled();
         _finished.Cancel();
         _cgroup?.Dispose();
-        // Belt and braces: the pid namespace and the cgroup already took everything down.
-        if (_environment is { Level: SandboxLevel.Bubblewrap, RunningAsRoot: true })
+        // A box's processes cannot leave its cgroup (they never see a writable cgroup file system), so a
+        // removed cgroup means nothing of the box is left; without one (or if it could not be emptied and
+        // removed) every process of the box's uid is looked for in /proc and killed.
+        if (_environment is { Level: SandboxLevel.Bubblewrap, RunningAsRoot: true } && _cgroup is not { IsRemoved: true })
         {
             UidSlots.KillEverythingOwnedBy(_lease.Uid);
         }

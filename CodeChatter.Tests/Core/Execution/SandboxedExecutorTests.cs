@@ -330,6 +330,20 @@ public abstract class SandboxedExecutorTests
         sandbox.AssertNothingLeftBehind();
     }
 
+    [Theory]
+    [InlineData("python", "import os; print(os.nice(0))")]
+    [InlineData("bash", "nice")]
+    public async Task A_snippet_runs_at_normal_cpu_priority(string language, string code)
+    {
+        // Act: a pre-started box waits below normal priority and is raised as its run is handed over.
+        var result = await sandbox.RunAsync(language, code);
+
+        // Assert
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.Equal("0\n", result.Stdout);
+        sandbox.AssertNothingLeftBehind();
+    }
+
     [Fact]
     public async Task Cancelling_a_run_kills_it_and_keeps_its_output_so_far()
     {
