@@ -31,7 +31,7 @@ internal static class SandboxBootstrap
 
     // Tracebacks must read as if `python3 main.py` ran: the snippet runs as a fresh __main__ module
     // compiled under its own file name, and the bootstrap's own frame is cut from the traceback.
-    private const string Script = PythonDisplaySupport.Source + """
+    private const string Script = PythonSitePackages.Source + PythonDisplaySupport.Source + """
         import os, sys
         def _read_exact(n):
             data = b""
@@ -91,9 +91,9 @@ internal static class SandboxBootstrap
         if _mode != "exec":
             _display, _richest, _emit, _flush_figures, (_snapshot, _emit_files) = _cc_display_support()
         if _mode == "python":
-            # What the run needs after its hand-over (limits, the end's thread join, a traceback), imported
-            # while the box waits, so the run never pays for it.
-            import atexit, binascii, builtins, resource, stat, threading, traceback, types
+            # What every run needs after its hand-over (its limits, the end's thread join), imported while
+            # the box waits, so the run never pays for it.
+            import atexit, resource, threading
         if _mode == "file":
             _code, _path, _nonce = _from_file(sys.argv[2], sys.argv[3])
         else:
@@ -150,7 +150,7 @@ internal static class SandboxBootstrap
     /// <summary>The argv, inside the box, of a waiting sandbox for <paramref name="language"/>.</summary>
     public static IReadOnlyList<string> ProgramArguments(LanguageDefinition language) =>
         language.Prestart == InProcessPython
-            ? [Interpreter, "-u", "-c", Script, InProcessPython]
+            ? [Interpreter, "-u", PythonSitePackages.NoSiteFlag, "-c", Script, InProcessPython]
             : [Interpreter, "-I", "-S", "-c", Script, ExecRunCommand, .. language.Run];
 
     /// <summary>Cold-run mode of the Python bootstrap: the code is read from the snippet file in the box.</summary>
@@ -165,7 +165,7 @@ internal static class SandboxBootstrap
     /// </summary>
     public static IReadOnlyList<string>? ColdArguments(LanguageDefinition language, string displayNonce) =>
         language.Prestart == InProcessPython && language.Compile.Length == 0
-            ? [Interpreter, "-u", "-c", Script, FromFile, displayNonce, language.FileName]
+            ? [Interpreter, "-u", PythonSitePackages.NoSiteFlag, "-c", Script, FromFile, displayNonce, language.FileName]
             : null;
 
     /// <summary>Whether a box of this language announces the end of its run with an end marker.</summary>

@@ -40,7 +40,7 @@ internal static class SessionDrivers
     /// <summary>The argv inside the box that starts a session with this driver.</summary>
     public static IReadOnlyList<string> ProgramArguments(string driver) => driver switch
     {
-        Python => ["/usr/bin/python3", "-u", "-c", PythonDriver],
+        Python => ["/usr/bin/python3", "-u", Sandbox.PythonSitePackages.NoSiteFlag, "-c", PythonDriver],
         JavaScript => ["/usr/bin/node", "-e", JavaScriptDriver],
         Bash => ["/usr/bin/bash", "-c", BashDriver, "session"],
         _ => throw new ArgumentOutOfRangeException(nameof(driver), driver, "no such session driver"),
@@ -68,7 +68,7 @@ internal static class SessionDrivers
     /// SIGINT raises KeyboardInterrupt only while a message runs. The message's stdin is a fresh pipe
     /// on fd 0 fed by a thread from the control stream (kept on another descriptor).
     /// </summary>
-    private const string PythonDriver = Sandbox.PythonDisplaySupport.Source + """
+    private const string PythonDriver = Sandbox.PythonSitePackages.Source + Sandbox.PythonDisplaySupport.Source + """
         import os, sys, signal, threading, builtins, types, linecache, ast, traceback
         def _driver():
             display, richest, emit, flush_figures, (snapshot, emit_files) = _cc_display_support()

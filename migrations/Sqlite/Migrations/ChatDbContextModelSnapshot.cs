@@ -333,11 +333,11 @@ namespace CodeChatter.Migrations.Sqlite.Migrations
 
                     b.HasIndex("StartedAt");
 
-                    b.HasIndex("OwnerId", "StartedAt");
-
                     b.HasIndex("SnippetId", "StartedAt");
 
                     b.HasIndex("Status", "StartedAt");
+
+                    b.HasIndex("OwnerId", "StartedAt", "Status");
 
                     b.ToTable("Executions");
                 });
