@@ -55,6 +55,7 @@ internal static class BrowserLatency
             var startAnswered = new List<double>();
             var messageFetched = new List<double>();
             var streamed = 0;
+            var steps = new Dictionary<string, List<double>>();
             for (var i = 0; i < warmUp + samples; i++)
             {
                 var timing = await OneSampleAsync(page, next++);
@@ -63,7 +64,16 @@ internal static class BrowserLatency
                 if (timing.StartEnd is { } startEnd) startAnswered.Add(startEnd - timing.Keydown);
                 if (timing.MessageEnd is { } messageEnd) messageFetched.Add(messageEnd - timing.Keydown);
                 if (timing.Streamed) streamed++;
+                foreach (var (step, at) in timing.Steps)
+                {
+                    if (!steps.TryGetValue(step, out var list)) steps[step] = list = [];
+                    list.Add(at - timing.Keydown);
+                }
             }
+            // Where the time goes, for whoever reads the log: each step's median time after the keydown.
+            Console.Error.WriteLine($"  {mode} mode, medians after Ctrl+Enter: " + string.Join(", ",
+                steps.Select(step => $"{step.Key} {new LatencySample(step.Value).Median:0.0} ms ({step.Value.Count})")) +
+                $", line seen {new LatencySample(total).Median:0.0} ms");
             results.Add(new BrowserLatencyResult(mode, new LatencySample(total), new LatencySample(startAnswered), new LatencySample(messageFetched), streamed));
         }
         await context.CloseAsync();
@@ -93,6 +103,9 @@ internal static class BrowserLatency
         await page.Keyboard.PressAsync("Control+Enter");
         await page.WaitForURLAsync("**/Conversations/*#execution-*");
         await WaitForLastReplyEndedAsync(page);
+        // A session's replies show their place in it ([1] session 1); a fresh sandbox's show none.
+        var counters = await page.Locator("#chat article.reply .execution-counter").CountAsync();
+        if ((mode == "session") != (counters > 0)) throw new InvalidOperationException($"the conversation made in {mode} mode did not run its first message in that mode");
         if (await page.Locator("#compose .cm-content").CountAsync() == 0)
         {
             throw new InvalidOperationException("the chat page has no code editor (.cm-content): its script did not load");
@@ -138,7 +151,10 @@ internal static class BrowserLatency
             timing.GetProperty("seen").GetDouble(),
             timing.GetProperty("startEnd").ValueKind == JsonValueKind.Number ? timing.GetProperty("startEnd").GetDouble() : null,
             timing.GetProperty("messageEnd").ValueKind == JsonValueKind.Number ? timing.GetProperty("messageEnd").GetDouble() : null,
-            timing.GetProperty("streamed").GetBoolean());
+            timing.GetProperty("streamed").GetBoolean(),
+            timing.GetProperty("steps").EnumerateObject()
+                .Where(step => step.Value.ValueKind == JsonValueKind.Number && step.Value.GetDouble() > 0)
+                .Select(step => (step.Name, step.Value.GetDouble())).ToList());
     }
 
     /// <summary>
@@ -180,15 +196,27 @@ internal static class BrowserLatency
           const entries = performance.getEntriesByType('resource');
           const start = entries.find(entry => /[?&]handler=Start\b/.test(entry.name));
           const message = entries.find(entry => /[?&]handler=Message\b/.test(entry.name));
+          const events = entries.find(entry => /\/Events(\?|$)/.test(entry.name));
+          const reply = entries.find(entry => /\/Reply(\?|$)/.test(entry.name));
           state.dispose();
+          const steps = {};
+          const step = (name, entry, field) => { if (entry) steps[name] = entry[field]; };
+          step('Start POST sent', start, 'startTime');
+          step('Start POST first byte', start, 'responseStart');
+          step('Start POST answered', start, 'responseEnd');
+          step('message GET sent', message, 'startTime');
+          step('message GET answered', message, 'responseEnd');
+          step('events GET sent', events, 'startTime');
+          step('events first byte', events, 'responseStart');
+          step('ended reply GET sent', reply, 'startTime');
           return {
-            keydown: state.keydown, seen: state.seen, streamed: state.streamed,
+            keydown: state.keydown, seen: state.seen, streamed: state.streamed, steps,
             startEnd: start ? start.responseEnd : null, messageEnd: message ? message.responseEnd : null,
           };
         }
         """;
 
-    private sealed record Timing(double Keydown, double Seen, double? StartEnd, double? MessageEnd, bool Streamed);
+    private sealed record Timing(double Keydown, double Seen, double? StartEnd, double? MessageEnd, bool Streamed, IReadOnlyList<(string Step, double At)> Steps);
 }
 
 /// <summary>
