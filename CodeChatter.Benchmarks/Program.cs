@@ -16,15 +16,18 @@ using CodeChatter.Benchmarks;
 // throughput at 8 clients against fresh-box API runs at 8 clients).
 // --search-only: the page renders beside full-text search over the seeded runs (typical queries, median / p95)
 // and what the search index's triggers add to storing one run.
+// --browser-only: only the browser rows: Ctrl+Enter in the chat page's editor to the printed line on screen,
+// fresh and session mode (headless Debian chromium through Playwright, /usr/bin/chromium).
 var quick = args.Contains("--quick");
 var searchOnly = args.Contains("--search-only");
 var renderOnly = args.Contains("--render-only") || searchOnly;
 var sessionsOnly = args.Contains("--sessions-only");
 // --runs-only: only fresh-box API latency and throughput, with the profile of where a run's time goes.
 var runsOnly = args.Contains("--runs-only");
-if (new[] { renderOnly, sessionsOnly, runsOnly }.Count(only => only) > 1)
+var browserOnly = args.Contains("--browser-only");
+if (new[] { renderOnly, sessionsOnly, runsOnly, browserOnly }.Count(only => only) > 1)
 {
-    Console.Error.WriteLine("--render-only, --search-only, --sessions-only and --runs-only exclude each other.");
+    Console.Error.WriteLine("--render-only, --search-only, --sessions-only, --runs-only and --browser-only exclude each other.");
     return 2;
 }
 var latencyRuns = quick ? 50 : 300;
@@ -133,7 +136,7 @@ try
             "this build's API ignores `mode` (a new conversation is a session), so each fresh-mode POST goes to an empty fresh-mode conversation of its own made in the database beforehand");
     }
 
-    if (!renderOnly)
+    if (!renderOnly && !browserOnly)
     {
         Console.Error.WriteLine("Latency, one at a time...");
         var bare = await LatencySample.MeasureAsync(latencyRuns / 2, ProcessBaselines.BarePythonAsync);
@@ -241,7 +244,24 @@ try
         }
     }
 
-    if (!sessionsOnly && !runsOnly)
+    if (browserOnly || (!renderOnly && !sessionsOnly && !runsOnly))
+    {
+        Console.Error.WriteLine("Browser: Ctrl+Enter to the first output line...");
+        await app.RunVerbAsync("users", "create", "--email", "browser@example.com", "--password", password);
+        var browserSamples = quick ? 20 : 40;
+        foreach (var browserMode in await BrowserLatency.CtrlEnterToFirstOutputAsync(app.Address, "browser@example.com", password, browserSamples, warmUp: 5))
+        {
+            var total = browserMode.Total;
+            Row($"browser: Ctrl+Enter to first output line, {browserMode.Mode} mode, median / p95", $"{Ms(total.Median)} / {Ms(total.P95)}",
+                $"p90 {Ms(total.P90)}; {total.Count} messages `print(N)` after 5 warm-up ones, each after the previous reply ended; in-page performance.now() " +
+                "from the keydown (capture listener on document) to a MutationObserver on #chat seeing the line in the reply's pre[data-stream=stdout]; " +
+                $"headless Debian chromium via Playwright; on the way, median: Start POST answered at {Ms(browserMode.StartAnswered.Median)}, " +
+                $"new message fetched at {Ms(browserMode.MessageFetched.Median)}; {browserMode.Streamed} of {total.Count} lines came through the live stream, " +
+                "the others with the message drawn after its run had ended");
+        }
+    }
+
+    if (!sessionsOnly && !runsOnly && !browserOnly)
     {
         Console.Error.WriteLine($"Seeding a 500-snippet conversation and {seededRuns:N0} stored runs...");
         var seeding = Stopwatch.StartNew();
