@@ -29,7 +29,10 @@ internal sealed class AppUnderTest : IAsyncDisposable
     public int ProcessId => _server.Id;
     public string DatabasePath => Path.Combine(DataDirectory, "codechatter.db");
 
-    public static async Task<AppUnderTest> StartAsync(string repositoryRoot, string workDirectory)
+    /// <param name="repositoryRoot">Where CodeChatter.Web is built from.</param>
+    /// <param name="workDirectory">Where the build and the database go.</param>
+    /// <param name="settings">Configuration to set on top of the benchmark's (<c>Execution:MaxConcurrentRuns</c> to value), from <c>--app-setting</c>.</param>
+    public static async Task<AppUnderTest> StartAsync(string repositoryRoot, string workDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
         var appDirectory = Path.Combine(workDirectory, "app");
         var dataDirectory = Path.Combine(workDirectory, "data");
@@ -53,6 +56,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         foreach (var (name, value) in Environment(dataDirectory)) start.Environment[name] = value;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var server = Process.Start(start) ?? throw new InvalidOperationException("the app did not start");
         server.OutputDataReceived += (_, _) => { };
         server.ErrorDataReceived += (_, line) => { if (line.Data is not null) Console.Error.WriteLine("  app: " + line.Data); };

@@ -50,7 +50,7 @@ internal sealed partial class PhaseProfile
 
     // The order a run goes through them.
     private static readonly string[] Order =
-        ["token_check", "store_message", "admission", "attachments", "box_ready", "run", "storage_quota", "store_result", "read_back", "prestart", "cleanup"];
+        ["token_check", "store_message", "admission", "attachments", "box_ready", "cold_start", "run", "storage_quota", "store_result", "read_back", "prestart", "cleanup"];
 
     private static int PhaseOrder(string key) => Array.IndexOf(Order, key) is var index and >= 0 ? index : Order.Length;
 

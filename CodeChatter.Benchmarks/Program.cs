@@ -25,6 +25,9 @@ var sessionsOnly = args.Contains("--sessions-only");
 // --runs-only: only fresh-box API latency and throughput, with the profile of where a run's time goes.
 var runsOnly = args.Contains("--runs-only");
 var browserOnly = args.Contains("--browser-only");
+// --app-setting Key:Path=value (repeatable): configuration for the app under test, e.g. Execution:MaxConcurrentRuns=4.
+var appSettings = args.Zip(args.Skip(1)).Where(pair => pair.First == "--app-setting" && pair.Second.Contains('='))
+    .Select(pair => pair.Second.Split('=', 2)).ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
 if (new[] { renderOnly, sessionsOnly, runsOnly, browserOnly }.Count(only => only) > 1)
 {
     Console.Error.WriteLine("--render-only, --search-only, --sessions-only, --runs-only and --browser-only exclude each other.");
@@ -74,7 +77,8 @@ if (setUp.ExitCode != 0)
 try
 {
     Console.Error.WriteLine("Building and starting the app (Release, temporary SQLite database)...");
-    await using var app = await AppUnderTest.StartAsync(repositoryRoot, work.FullName);
+    await using var app = await AppUnderTest.StartAsync(repositoryRoot, work.FullName, appSettings);
+    foreach (var (key, value) in appSettings) Row($"app setting {key}", value, "set with --app-setting for this run");
     const string password = "Bench-password-1";
     await app.RunVerbAsync("users", "create", "--email", "bench@example.com", "--password", password);
     await app.RunVerbAsync("users", "create", "--email", "history@example.com", "--password", password);

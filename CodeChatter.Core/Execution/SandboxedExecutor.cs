@@ -117,15 +117,17 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         try
         {
             SandboxProcess sandbox;
+            SandboxProcess? waiting = null;
             byte[] input;
             string? endNonce = null;
             string? displayNonce = null;
             var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
             // A pre-started box was made before its run's attachments were known: a run with some starts cold.
-            if (request.Inputs.Count == 0 && _pool is not null && _pool.TryTake(language.Id, out var waiting))
+            var pooled = request.Inputs.Count == 0 && _pool is not null && _pool.TryTake(language.Id, out waiting);
+            if (pooled)
             {
                 Interlocked.Increment(ref _prestartedRuns);
-                sandbox = waiting;
+                sandbox = waiting!;
                 if (SandboxBootstrap.AnnouncesEnd(language.Definition)) endNonce = displayNonce = nonce;
                 input = SandboxBootstrap.Handover(language.Definition, code, stdin, limits, _environment.RunningAsRoot, nonce);
             }
@@ -138,7 +140,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             try
             {
                 (string, RichOutputCollector)? rich = displayNonce is null ? null : (displayNonce, NewRichOutputCollector());
-                _metrics?.PhaseTook(RunPhases.BoxReady, readying);
+                _metrics?.PhaseTook(pooled ? RunPhases.BoxReady : RunPhases.ColdStart, readying);
                 var running = Stopwatch.GetTimestamp();
                 var result = await sandbox.RunAsync(input, request.Input, limits, Level, output, endNonce, rich, _time, cancellationToken);
                 _metrics?.PhaseTook(RunPhases.Run, running);

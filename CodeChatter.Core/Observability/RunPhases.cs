@@ -19,8 +19,11 @@ public static class RunPhases
     /// <summary>Loading the conversation's attachments for <c>inputs/</c>.</summary>
     public const string Attachments = "attachments";
 
-    /// <summary>Getting a box ready for the code: taking a pre-started one, or starting one cold.</summary>
+    /// <summary>Taking a pre-started box for the code.</summary>
     public const string BoxReady = "box_ready";
+
+    /// <summary>Launching a box for the code when none was waiting (its interpreter's start-up then counts in <see cref="Run"/>).</summary>
+    public const string ColdStart = "cold_start";
 
     /// <summary>The run itself, from handing the box its code to its result (the host's view).</summary>
     public const string Run = "run";
