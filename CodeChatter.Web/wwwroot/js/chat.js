@@ -258,9 +258,18 @@
     announce(message);
   }
 
-  // The new message as the server draws it, its reply in flight; then follows the reply's live output.
+  // The new message as the server draws it, its reply in flight; then follows the reply's live output. The
+  // live output's stream is opened at once, while the message is fetched: a quick run's first line is then
+  // already there when the message is drawn, instead of one more round trip after it.
   async function appendMessage(started) {
-    const message = await fetchDrawn(started.messageUrl, 'li.message');
+    const early = started.eventsUrl ? openStream(started.eventsUrl) : null;
+    let message;
+    try {
+      message = await fetchDrawn(started.messageUrl, 'li.message');
+    } catch (error) {
+      if (early) early.source.close();
+      throw error;
+    }
     const chat = document.getElementById('chat');
     const empty = chat.querySelector(':scope > li.empty');
     if (empty) empty.remove();
@@ -268,8 +277,30 @@
     setUpMessage(message);
     scrollToNewest();
     const reply = message.querySelector('article.reply');
-    // A quick run may already have ended when its message is drawn.
-    if (reply) followOrFinish(reply, true);
+    // A quick run may already have ended when its message is drawn: its stored result is shown, not the stream.
+    const following = reply && reply.dataset.status === 'running' && reply.dataset.eventsUrl;
+    if (early && !following) early.source.close();
+    if (reply) followOrFinish(reply, true, following ? early : null);
+  }
+
+  // An event stream whose events wait until handlers are attached (see follow), none lost meanwhile.
+  function openStream(url) {
+    const source = new EventSource(url);
+    const waiting = [];
+    const handlers = {};
+    for (const type of ['chunk', 'reset', 'end', 'error']) {
+      source.addEventListener(type, event => {
+        if (handlers[type]) handlers[type](event);
+        else waiting.push([type, event]);
+      });
+    }
+    return {
+      source,
+      attach(attached) {
+        Object.assign(handlers, attached);
+        for (const [type, event] of waiting.splice(0)) handlers[type](event);
+      },
+    };
   }
 
   function setUpMessage(message) {
@@ -280,8 +311,8 @@
 
   // Resolves when the reply has ended and shows its stored result (at once for one already ended). A reply
   // just drawn (justDrawn) that had already ended changed the session as well: the panel is drawn again.
-  function followOrFinish(reply, justDrawn) {
-    if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) return follow(reply);
+  function followOrFinish(reply, justDrawn, stream) {
+    if (reply.dataset.status === 'running' && reply.dataset.eventsUrl) return follow(reply, stream);
     addOutputTools(reply);
     if (justDrawn) refreshSessionPanel();
     return Promise.resolve(reply);
@@ -493,8 +524,8 @@
   }
 
   // Streams a running reply's output into it until the run ends, then shows the stored result; resolves with
-  // the finished reply (null when the live output was lost).
-  function follow(reply) {
+  // the finished reply (null when the live output was lost). stream: one already opened (see openStream).
+  function follow(reply, stream) {
     let settle;
     const ended = new Promise(resolve => { settle = resolve; });
     const outputs = {
@@ -515,49 +546,52 @@
     const inputLine = reply.querySelector('form.input-line');
     if (inputLine) setUpInputLine(inputLine, outputs.stdout);
 
-    const source = new EventSource(reply.dataset.eventsUrl);
-    source.addEventListener('chunk', event => {
-      const chunk = JSON.parse(event.data);
-      const pre = outputs[chunk.stream];
-      if (!pre) return;
-      const atBottom = isAtBottom();
-      const keepInView = isBottomVisible(reply);
-      pre.closest('section').hidden = false;
-      // The page shows the start of a long output (data-shown-chars); the finished reply offers the whole.
-      const shown = Number(pre.dataset.shownLength || 0);
-      const room = Number(pre.dataset.shownChars || Infinity) - shown;
-      if (room <= 0) return;
-      const text = chunk.text.slice(0, room).replaceAll('\0', '\u2400');
-      pre.dataset.shownLength = String(shown + text.length);
-      // A NUL shows as the ␀ symbol, as on the server-rendered page; the stream itself carries the exact text.
-      // Colours go through ansi.js, the same rules as the server's AnsiOutput.
-      if (window.CodeChatterAnsi) window.CodeChatterAnsi.append(pre, text);
-      else pre.append(text);
-      pre.scrollTop = pre.scrollHeight;
-      if (atBottom) scrollToNewest();
-      else if (keepInView) reply.scrollIntoView({ block: 'nearest' });
-    });
-    source.addEventListener('reset', () => {
-      for (const pre of Object.values(outputs)) {
-        pre.textContent = '';
-        pre.closest('section').hidden = true;
-        delete pre.dataset.shownLength;
-        if (window.CodeChatterAnsi) window.CodeChatterAnsi.reset(pre);
-      }
-    });
-    source.addEventListener('end', event => {
-      source.close();
-      clearInterval(timer);
-      finish(reply, JSON.parse(event.data)).then(settle);
-    });
-    source.addEventListener('error', () => {
-      // The browser reconnects by itself (sending Last-Event-ID) unless the server refused the stream.
-      if (source.readyState === EventSource.CLOSED) {
+    const opened = stream || openStream(reply.dataset.eventsUrl);
+    const source = opened.source;
+    opened.attach({
+      chunk: event => {
+        const chunk = JSON.parse(event.data);
+        const pre = outputs[chunk.stream];
+        if (!pre) return;
+        const atBottom = isAtBottom();
+        const keepInView = isBottomVisible(reply);
+        pre.closest('section').hidden = false;
+        // The page shows the start of a long output (data-shown-chars); the finished reply offers the whole.
+        const shown = Number(pre.dataset.shownLength || 0);
+        const room = Number(pre.dataset.shownChars || Infinity) - shown;
+        if (room <= 0) return;
+        const text = chunk.text.slice(0, room).replaceAll('\0', '\u2400');
+        pre.dataset.shownLength = String(shown + text.length);
+        // A NUL shows as the ␀ symbol, as on the server-rendered page; the stream itself carries the exact text.
+        // Colours go through ansi.js, the same rules as the server's AnsiOutput.
+        if (window.CodeChatterAnsi) window.CodeChatterAnsi.append(pre, text);
+        else pre.append(text);
+        pre.scrollTop = pre.scrollHeight;
+        if (atBottom) scrollToNewest();
+        else if (keepInView) reply.scrollIntoView({ block: 'nearest' });
+      },
+      reset: () => {
+        for (const pre of Object.values(outputs)) {
+          pre.textContent = '';
+          pre.closest('section').hidden = true;
+          delete pre.dataset.shownLength;
+          if (window.CodeChatterAnsi) window.CodeChatterAnsi.reset(pre);
+        }
+      },
+      end: event => {
+        source.close();
         clearInterval(timer);
-        const status = reply.querySelector('.running');
-        if (status) status.textContent = 'Lost the live output. Reload the page to see the result.';
-        settle(null);
-      }
+        finish(reply, JSON.parse(event.data)).then(settle);
+      },
+      error: () => {
+        // The browser reconnects by itself (sending Last-Event-ID) unless the server refused the stream.
+        if (source.readyState === EventSource.CLOSED) {
+          clearInterval(timer);
+          const status = reply.querySelector('.running');
+          if (status) status.textContent = 'Lost the live output. Reload the page to see the result.';
+          settle(null);
+        }
+      },
     });
     return ended;
   }
