@@ -82,7 +82,9 @@ public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOp
             matching = matching.Where(c => EF.Functions.Like(c.Title, pattern, LikePattern.EscapeCharacter));
         }
         var total = await matching.CountAsync(cancellationToken);
-        var items = await Summaries(NewestFirst(matching).Take(limit)).ToListAsync(cancellationToken);
+        var items = await NewestFirst(matching).Take(limit)
+            .Select(c => new RecentConversation(c.Id, c.Title, c.Snippets.Count))
+            .ToListAsync(cancellationToken);
         return new RecentConversations(items, total);
     }
 
