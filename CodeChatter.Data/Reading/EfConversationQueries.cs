@@ -70,6 +70,24 @@ public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOp
     public async Task<IReadOnlyList<ConversationSummary>> ListAllAsync(string userId, CancellationToken cancellationToken = default) =>
         await Summaries(NewestFirst(db.Conversations.OwnedBy(userId))).ToListAsync(cancellationToken);
 
+    /// <inheritdoc />
+    public async Task<RecentConversations> ListRecentAsync(string userId, string? titleFilter, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var matching = db.Conversations.OwnedBy(userId);
+        if (!string.IsNullOrWhiteSpace(titleFilter))
+        {
+            // SQLite's LIKE ignores case (for ASCII letters, as its lower() would too); the title's own % and _ are escaped.
+            var pattern = "%" + LikePattern.Escape(titleFilter.Trim()) + "%";
+            matching = matching.Where(c => EF.Functions.Like(c.Title, pattern, LikePattern.EscapeCharacter));
+        }
+        var total = await matching.CountAsync(cancellationToken);
+        var items = await NewestFirst(matching).Take(limit)
+            .Select(c => new RecentConversation(c.Id, c.Title, c.Snippets.Count))
+            .ToListAsync(cancellationToken);
+        return new RecentConversations(items, total);
+    }
+
     private static IQueryable<Conversation> NewestFirst(IQueryable<Conversation> conversations) =>
         conversations.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id);
 

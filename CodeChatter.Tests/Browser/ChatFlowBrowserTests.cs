@@ -73,6 +73,17 @@ public class ChatFlowBrowserTests(BrowserFixture browser)
         await page.Locator("#conversation-filter").FillAsync("dat");
         await Expect(list.Locator("li:visible")).ToHaveCountAsync(1);
         await Expect(list.Locator("li:visible a")).ToHaveTextAsync("Parsing dates");
+        // Every conversation is listed here, so none matching is simply none; Enter asks the server all the same.
+        await page.Locator("#conversation-filter").FillAsync("nothing like it");
+        await Expect(list.Locator("li:visible")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".side-list-none")).ToBeVisibleAsync();
+        await Expect(page.Locator(".side-list-none-shown")).ToBeHiddenAsync();
+        await page.Locator("#conversation-filter").FillAsync("dat");
+        await page.Locator("#conversation-filter").PressAsync("Enter");
+        // The address keeps its #fragment: a GET form without an action submits to the page's own address.
+        await page.WaitForURLAsync(new Regex(@"/Conversations/\d+\?q=dat(#|$)"));
+        await Expect(list.Locator("li")).ToHaveCountAsync(1);
+        await Expect(list.Locator("li a")).ToHaveTextAsync("Parsing dates");
         await page.Locator("#conversation-filter").FillAsync("");
 
         await page.SetViewportSizeAsync(390, 844);
@@ -181,7 +192,7 @@ public class ChatFlowBrowserTests(BrowserFixture browser)
         await ExpectStatusAsync(await StartConversationAsync(page, Ticking("only", 4)), "succeeded");
         await page.EvaluateAsync("() => { window.sameDocument = true; }");
 
-        await page.Locator("form.rerun-form button").ClickAsync();
+        await page.Locator("button.rerun-button").ClickAsync();
 
         var reply = page.Locator("#chat > li.message-code > article.reply");
         await Expect(reply).ToHaveAttributeAsync("data-status", "running");
@@ -189,6 +200,29 @@ public class ChatFlowBrowserTests(BrowserFixture browser)
         await ExpectStatusAsync(reply, "succeeded");
         await Expect(reply.Locator(".comparison")).ToHaveTextAsync("same");
         await Expect(page.Locator("details.older-replies > summary")).ToHaveTextAsync("1 earlier run");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page was reloaded");
+        session.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task A_message_the_script_appended_can_be_rerun_live_through_the_pages_one_rerun_form()
+    {
+        await using var session = await browser.NewSessionAsync(Desktop);
+        var page = session.Page;
+        await RegisterAsync(page);
+        await ExpectStatusAsync(await StartConversationAsync(page, "print('first')"), "succeeded");
+        await ExpectStatusAsync(await SendAsync(page, Ticking("appended", 3)), "succeeded");
+        await page.EvaluateAsync("() => { window.sameDocument = true; }");
+
+        var appended = page.Locator("#chat > li.message-code:last-child");
+        await appended.Locator("button.rerun-button").ClickAsync();
+
+        var reply = appended.Locator(":scope > article.reply");
+        await Expect(reply.Locator("pre[data-stream=stdout]")).ToContainTextAsync("appended 1");
+        await ExpectStatusAsync(reply, "succeeded");
+        await Expect(reply.Locator(".comparison")).ToHaveTextAsync("same");
+        await Expect(appended.Locator("details.older-replies > summary")).ToHaveTextAsync("1 earlier run");
+        await Expect(page.Locator("#chat > li.message-code:first-child details.older-replies")).ToHaveCountAsync(0);
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page was reloaded");
         session.AssertNoProblems();
     }

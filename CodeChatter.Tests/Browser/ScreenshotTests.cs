@@ -27,7 +27,7 @@ public class ScreenshotTests(BrowserFixture browser)
         var longOutput = await SendAsync(page, "for i in range(60):\n    print(f'line {i:02}: ' + '#' * (i % 30))");
         await ExpectStatusAsync(longOutput, "succeeded");
         await Expect(longOutput.GetByRole(AriaRole.Button, new() { Name = "Show all" })).ToBeVisibleAsync();
-        await page.Locator("form.rerun-form button").First.ClickAsync();
+        await page.Locator("button.rerun-button").First.ClickAsync();
         // The re-run streams in place; it has ended when its comparison with the run before shows.
         await Expect(page.Locator("#chat > li.message-code").First.Locator(":scope > article.reply .comparison")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         var chatUrl = page.Url;

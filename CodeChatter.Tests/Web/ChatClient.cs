@@ -65,9 +65,41 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
     /// Posts a form of an already loaded page with some fields set; to <paramref name="address"/> instead of the
     /// form's action when given (an address HttpClient would otherwise tidy up, such as one ending in "/.").
     /// </summary>
-    public async Task<Page> PostFormAsync(Page page, string formSelector, Dictionary<string, string>? fields = null, Uri? address = null)
+    public Task<Page> PostFormAsync(Page page, string formSelector, Dictionary<string, string>? fields = null, Uri? address = null) =>
+        PostFormAsync(page, FindForm(page, formSelector), fields, address);
+
+    /// <summary>
+    /// Presses a submit button of an already loaded page as a browser does: posts the form the button belongs to
+    /// (the one around it, or the one its <c>form</c> attribute names) with the button's own name and value.
+    /// </summary>
+    public Task<Page> PressAsync(Page page, string buttonSelector, Dictionary<string, string>? fields = null)
     {
-        var form = FindForm(page, formSelector);
+        var (form, pressed) = Pressed(page, buttonSelector, fields);
+        return PostFormAsync(page, form, pressed, null);
+    }
+
+    /// <summary>Presses a submit button the way the page's script does: its form, with the button's name and value, to the form's start address.</summary>
+    public Task<HttpResponseMessage> PressAsScriptAsync(Page page, string buttonSelector, Dictionary<string, string>? fields = null)
+    {
+        var (form, pressed) = Pressed(page, buttonSelector, fields);
+        return PostFormAsScriptAsync(form, pressed);
+    }
+
+    private static (IHtmlFormElement Form, Dictionary<string, string> Fields) Pressed(Page page, string buttonSelector, Dictionary<string, string>? fields)
+    {
+        var button = page.Document.QuerySelector<IHtmlButtonElement>(buttonSelector)
+            ?? throw new InvalidOperationException($"No button '{buttonSelector}' on {page.Url}.");
+        var form = button.GetAttribute("form") is { Length: > 0 } formId
+            ? page.Document.GetElementById(formId) as IHtmlFormElement
+            : button.Closest("form") as IHtmlFormElement;
+        if (form is null) throw new InvalidOperationException($"The button '{buttonSelector}' on {page.Url} belongs to no form.");
+        var pressed = new Dictionary<string, string>(fields ?? []);
+        if (!string.IsNullOrEmpty(button.Name)) pressed.TryAdd(button.Name, button.Value);
+        return (form, pressed);
+    }
+
+    private async Task<Page> PostFormAsync(Page page, IHtmlFormElement form, Dictionary<string, string>? fields, Uri? address)
+    {
         var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? page.Url : form.GetAttribute("action")!;
         using var response = await Http.PostAsync(address ?? new Uri(action, UriKind.RelativeOrAbsolute), new FormUrlEncodedContent(FormValues(form, fields)));
         return await Page.ReadAsync(response);
@@ -77,9 +109,11 @@ public sealed class ChatClient(ChatAppFactory factory, HttpClient http) : IDispo
     /// Posts a form the way the page's script does (<c>fetch(data-start-url, { body: new FormData(form) })</c>):
     /// multipart, to the form's start address, asking for JSON.
     /// </summary>
-    public async Task<HttpResponseMessage> PostFormAsScriptAsync(Page page, string formSelector, Dictionary<string, string>? fields = null)
+    public Task<HttpResponseMessage> PostFormAsScriptAsync(Page page, string formSelector, Dictionary<string, string>? fields = null) =>
+        PostFormAsScriptAsync(FindForm(page, formSelector), fields);
+
+    private async Task<HttpResponseMessage> PostFormAsScriptAsync(IHtmlFormElement form, Dictionary<string, string>? fields)
     {
-        var form = FindForm(page, formSelector);
         var content = new MultipartFormDataContent();
         foreach (var (name, value) in FormValues(form, fields)) content.Add(new StringContent(value), name);
         using var request = new HttpRequestMessage(HttpMethod.Post, form.GetAttribute("data-start-url")) { Content = content };

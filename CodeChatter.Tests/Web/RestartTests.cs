@@ -49,8 +49,8 @@ public class RestartTests
             Assert.Equal(["kept\n"], page.All("#chat pre[data-stream=stdout]").Take(1).Select(p => p.TextContent));
 
             // The cut-off run has no output to compare with, so re-run only the two that finished.
-            var rerun = await client.PostFormAsync(page, "li.message-code:nth-child(1) form.rerun-form");
-            rerun = await client.PostFormAsync(rerun, "li.message-code:nth-child(2) form.rerun-form");
+            var rerun = await client.PressAsync(page, "li.message-code:nth-child(1) button.rerun-button");
+            rerun = await client.PressAsync(rerun, "li.message-code:nth-child(2) button.rerun-button");
             var badges = rerun.All("li.message-code > article.reply [data-comparison]").Select(b => b.TextContent).Take(2);
             Assert.Equal(["same", "same"], badges);
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(directory, "keys"), "key-*.xml"));

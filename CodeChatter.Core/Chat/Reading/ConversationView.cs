@@ -76,6 +76,27 @@ public sealed record ConversationSummary(
     public ConversationMode Mode { get; init; } = ConversationMode.Fresh;
 }
 
+/// <summary>
+/// The most recently active of a person's conversations that match a title filter, as the chat page's side
+/// list shows them: a person who runs snippets through the API has thousands, so a list can't hold them all.
+/// </summary>
+/// <param name="Items">The most recently active first, at most as many as were asked for.</param>
+/// <param name="Total">How many match in all: more than <paramref name="Items"/> holds when some were left out.</param>
+public sealed record RecentConversations(IReadOnlyList<RecentConversation> Items, int Total)
+{
+    /// <summary>Whether some matching conversations were left out.</summary>
+    public bool HasMore => Total > Items.Count;
+}
+
+/// <summary>
+/// A conversation in the side list: only what it shows. (A <see cref="ConversationSummary"/>'s newest run costs
+/// a window over every stored run in SQLite, which took most of the chat page's time for a person with many runs.)
+/// </summary>
+/// <param name="Id">The conversation.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="Messages">How many messages it has.</param>
+public sealed record RecentConversation(long Id, string Title, int Messages);
+
 /// <summary>Where a conversation stands with sessions, for the chat page's session panel.</summary>
 /// <param name="ConversationId">The conversation.</param>
 /// <param name="Mode">How its snippets run.</param>

@@ -32,6 +32,12 @@ public interface IConversationQueries
 
     /// <summary>Every conversation of that person's, most recently active first.</summary>
     Task<IReadOnlyList<ConversationSummary>> ListAllAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// That person's <paramref name="limit"/> most recently active conversations whose title contains
+    /// <paramref name="titleFilter"/> (ignoring case; every conversation when it is blank), and how many match in all.
+    /// </summary>
+    Task<RecentConversations> ListRecentAsync(string userId, string? titleFilter, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

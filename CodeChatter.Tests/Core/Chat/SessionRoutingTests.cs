@@ -331,6 +331,8 @@ public class SessionRoutingTests
         public Task<PagedList<ConversationSummary>> ListAsync(string userId, int pageNumber, int pageSize, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<ConversationSummary>> ListAllAsync(string userId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<RecentConversations> ListRecentAsync(string userId, string? titleFilter, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }
 

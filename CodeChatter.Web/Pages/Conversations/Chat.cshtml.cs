@@ -31,8 +31,14 @@ public class ChatModel(
     /// <summary>The files attached to the conversation, which every message finds under <c>inputs/</c>.</summary>
     public AttachmentList Attachments { get; private set; } = null!;
 
-    /// <summary>The person's conversations for the side list, most recently active first, filtered by <see cref="Filter"/>.</summary>
-    public IReadOnlyList<ConversationSummary> SideList { get; private set; } = [];
+    /// <summary>
+    /// How many conversations the side list shows: the most recently active. A person who runs snippets through
+    /// the API has thousands, and listing them all made the page slow and large; the rest are a search or a page away.
+    /// </summary>
+    public const int SideListSize = 30;
+
+    /// <summary>The person's most recently active conversations for the side list, filtered by <see cref="Filter"/>.</summary>
+    public RecentConversations SideList { get; private set; } = new([], 0);
 
     /// <summary>Part of a title the side list is filtered by (the filter's form without script).</summary>
     [BindProperty(SupportsGet = true, Name = "q")]
@@ -276,10 +282,7 @@ public class ChatModel(
         Conversation = conversation;
         Panel = (await sessions.GetPanelAsync(userId, id, HttpContext.RequestAborted))!;
         Attachments = new AttachmentList(id, await attachments.ListAsync(userId, id, HttpContext.RequestAborted) ?? [], attachments.Limits);
-        var all = await conversations.ListAllAsync(userId, HttpContext.RequestAborted);
-        SideList = string.IsNullOrWhiteSpace(Filter)
-            ? all
-            : all.Where(c => c.Title.Contains(Filter.Trim(), StringComparison.CurrentCultureIgnoreCase)).ToList();
+        SideList = await conversations.ListRecentAsync(userId, Filter, SideListSize, HttpContext.RequestAborted);
         return true;
     }
 }

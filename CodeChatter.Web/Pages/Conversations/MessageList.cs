@@ -3,7 +3,8 @@ using CodeChatter.Core.Chat.Reading;
 namespace CodeChatter.Web.Pages.Conversations;
 
 /// <summary>
-/// The messages as <c>_Messages</c> renders them: with the forms to re-run, or read-only for an admin or a share link.
+/// The messages as <c>_Messages</c> renders them: with the buttons to re-run (which submit the chat page's one
+/// <c>#rerun-form</c>), or read-only for an admin or a share link.
 /// With <see cref="OnlyReply"/> set it renders that one reply alone, for the page's script to swap in
 /// when a run ends, so a reply's markup exists only in <c>_Messages</c>.
 /// </summary>

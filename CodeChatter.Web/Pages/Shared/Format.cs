@@ -1,7 +1,6 @@
 using System.Globalization;
 using CodeChatter.Web.Rendering;
 using Microsoft.AspNetCore.Html;
-using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace CodeChatter.Web.Pages.Shared;
 
@@ -29,11 +28,10 @@ public static class Format
     /// </summary>
     public static IHtmlContent TimeTag(DateTime utc)
     {
-        var tag = new TagBuilder("time");
-        tag.Attributes["datetime"] = Iso(utc);
-        tag.Attributes["title"] = Time(utc);
-        tag.InnerHtml.Append(Time(utc));
-        return tag;
+        // One string instead of a TagBuilder: a conversation page draws two of these a message. Both formats
+        // write only digits, letters, spaces and - : . (nothing HTML-encoding would change).
+        var text = Time(utc);
+        return new HtmlString($"<time datetime=\"{Iso(utc)}\" title=\"{text}\">{text}</time>");
     }
 
     public static string Iso(DateTime utc) => utc.ToString("O", CultureInfo.InvariantCulture);

@@ -24,7 +24,8 @@
     const compose = document.getElementById('compose');
     if (compose) setUpCompose(compose);
     document.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
-    document.querySelectorAll('form.rerun-form').forEach(setUpRerun);
+    const rerunForm = document.getElementById('rerun-form');
+    if (rerunForm) setUpRerun(rerunForm);
     const rerunAll = document.getElementById('rerun-all');
     if (rerunAll) setUpRerunAll(rerunAll);
     setUpSessionPanel();
@@ -103,8 +104,11 @@
     const filter = document.getElementById('conversation-filter');
     const items = Array.from(fold.querySelectorAll('.side-list-items > li'));
     const none = fold.querySelector('.side-list-none');
+    const noneListed = fold.querySelector('.side-list-none-shown');
+    // The list holds only the most recent conversations: typing narrows those at once, and Enter or Filter
+    // (the form's plain GET) searches all of them on the server.
+    const more = Boolean(fold.querySelector('.side-list-more'));
     if (!filter) return;
-    filter.form.addEventListener('submit', event => event.preventDefault());
     filter.addEventListener('input', () => {
       const wanted = filter.value.trim().toLocaleLowerCase();
       let shown = 0;
@@ -113,7 +117,8 @@
         item.hidden = !match;
         if (match) shown++;
       }
-      if (none) none.hidden = shown > 0;
+      if (none) none.hidden = shown > 0 || more;
+      if (noneListed) noneListed.hidden = shown > 0 || !more;
     });
   }
 
@@ -303,10 +308,9 @@
     };
   }
 
+  // A message's Re-run button needs nothing of its own: it submits the page's one re-run form.
   function setUpMessage(message) {
     message.querySelectorAll('pre.code[data-editor-mode]').forEach(highlight);
-    const rerun = message.querySelector('form.rerun-form');
-    if (rerun) setUpRerun(rerun);
   }
 
   // Resolves when the reply has ended and shows its stored result (at once for one already ended). A reply
@@ -319,29 +323,33 @@
   }
 
   // A re-run of one message, started without a reload: the message is drawn again by the server with the
-  // new reply in flight, whose output then streams in as a sent message's does.
+  // new reply in flight, whose output then streams in as a sent message's does. Every message's Re-run button
+  // submits the page's one re-run form, naming its snippet; messages appended later included.
   function setUpRerun(form) {
     if (!form.dataset.startUrl || !canStream) {
       showBusyOnSubmit(form);
       return;
     }
     form.addEventListener('submit', event => {
+      const button = event.submitter;
+      if (!button || !button.value) return;
       event.preventDefault();
-      rerun(form, false).catch(() => {});
+      rerun(button, false).catch(() => {});
     });
   }
 
-  // Starts a re-run and swaps the message in; resolves with the finished reply, or null when it could not start.
-  // The first step of a Re-run all (first) restarts a session conversation's session, so the replay starts
-  // from nothing.
-  async function rerun(form, partOfAll, first) {
-    const button = form.querySelector('button[type=submit]');
-    if (form.dataset.busy) return null;
-    form.dataset.busy = 'yes';
+  // Starts the re-run a message's Re-run button asks for and swaps the message in; resolves with the finished
+  // reply, or null when it could not start. The first step of a Re-run all (first) restarts a session
+  // conversation's session, so the replay starts from nothing.
+  async function rerun(button, partOfAll, first) {
+    const form = button.form;
+    if (!form || button.dataset.busy) return null;
+    button.dataset.busy = 'yes';
     setBusy(button, true);
     let started;
     try {
       const body = new FormData(form);
+      body.append(button.name, button.value);
       if (partOfAll) body.append('all', 'true');
       if (first) body.append('first', 'true');
       const response = await fetch(form.dataset.startUrl, {
@@ -350,12 +358,12 @@
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       started = await response.json();
     } catch (error) {
-      delete form.dataset.busy;
+      delete button.dataset.busy;
       setBusy(button, false);
       announce('The re-run could not be started. Try again.');
       throw error;
     }
-    const old = form.closest('li.message');
+    const old = button.closest('li.message');
     let message;
     try {
       message = await fetchDrawn(started.messageUrl, 'li.message');
@@ -383,7 +391,7 @@
     const bar = document.getElementById('rerun-bar');
     const progress = document.getElementById('rerun-progress');
     const stopButton = document.getElementById('rerun-stop');
-    if (!canStream || !bar || !progress || !stopButton || !document.querySelector('form.rerun-form[data-start-url]')) {
+    if (!canStream || !bar || !progress || !stopButton || !document.querySelector('#rerun-form[data-start-url]')) {
       showBusyOnSubmit(form);
       return;
     }
@@ -421,12 +429,12 @@
       let first = true;
       for (const [index, id] of ids.entries()) {
         if (stopping) break;
-        const rerunForm = document.querySelector(`#snippet-${CSS.escape(id)} form.rerun-form`);
-        if (!rerunForm) continue;
+        const rerunButton = document.querySelector(`#snippet-${CSS.escape(id)} button.rerun-button`);
+        if (!rerunButton) continue;
         progress.textContent = `Re-running ${index + 1} of ${ids.length}…`;
         let reply;
         try {
-          reply = await rerun(rerunForm, true, first);
+          reply = await rerun(rerunButton, true, first);
           first = false;
         } catch (error) {
           failed = true;
@@ -737,10 +745,13 @@
     setTimeout(() => { target.textContent = label; }, 1500);
   }
 
+  // The button that sent the form shows it is busy: its own, or (for the page's one re-run form) the
+  // message's Re-run button that names the form.
   function showBusyOnSubmit(form) {
-    const submit = form && form.querySelector('button[type=submit]');
-    if (!submit) return;
-    form.addEventListener('submit', () => {
+    if (!form) return;
+    form.addEventListener('submit', event => {
+      const submit = event.submitter || form.querySelector('button[type=submit]');
+      if (!submit) return;
       // After the submit event the browser has taken the form's data; disabling now only stops a second send.
       setTimeout(() => setBusy(submit, true), 0);
     });

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using CodeChatter.Core.Chat;
+using CodeChatter.Data.Entities;
+using CodeChatter.Web.Pages.Conversations;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Tests.Web.Pages.Conversations;
@@ -21,6 +23,94 @@ public class ChatFlowTests(ChatAppFactory factory) : IClassFixture<ChatAppFactor
 
         Assert.Equal(["newer one", "older one"], titles);
         Assert.Equal("page", newer.Single(".side-list-items a").GetAttribute("aria-current"));
+        Assert.Empty(newer.All(".side-list-more"));
+    }
+
+    [Fact]
+    public async Task The_side_list_shows_only_my_most_recent_conversations_and_links_to_all_of_them()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var chat = await client.NewConversationAsync("print(1)", title: "the one I am in");
+        await SeedOlderConversationsAsync(client, Enumerable.Range(0, 40).Select(i => $"old {i}").ToList());
+
+        var page = await client.GetAsync($"/Conversations/{chat.ConversationId}");
+
+        var titles = page.All(".side-list-items a").Select(a => a.TextContent).ToList();
+        Assert.Equal(ChatModel.SideListSize, titles.Count);
+        Assert.Equal("the one I am in", titles[0]);
+        Assert.Equal($"old {ChatModel.SideListSize - 2}", titles[^1]);
+        var all = page.Single(".side-list-more a");
+        Assert.Equal("All 41 conversations", all.TextContent);
+        Assert.Equal("/Conversations", all.GetAttribute("href"));
+        Assert.Equal($"/Conversations/{chat.ConversationId}", page.Single(".side-list-items a[aria-current=page]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task The_title_filter_finds_an_old_conversation_beyond_those_listed_ignoring_case_and_taking_wildcards_literally()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var chat = await client.NewConversationAsync("print(1)", title: "Parsing 1000 dates");
+        var titles = Enumerable.Range(0, 40).Select(i => $"old {i}").Append("Parsing 100% of dates").ToList();
+        await SeedOlderConversationsAsync(client, titles);
+
+        var page = await client.GetAsync($"/Conversations/{chat.ConversationId}?q=%20parsing%20100%25");
+
+        Assert.Equal(["Parsing 100% of dates"], page.All(".side-list-items a").Select(a => a.TextContent));
+        Assert.Empty(page.All(".side-list-more"));
+        Assert.Equal("Parsing 1000 dates", page.Single("#conversation-title").TextContent);
+    }
+
+    [Fact]
+    public async Task The_page_has_one_rerun_form_with_one_antiforgery_token_however_many_messages_it_has()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var first = await client.NewConversationAsync("print(1)");
+        await client.SendAsync(first.ConversationId, "print(2)");
+        var page = await client.SendAsync(first.ConversationId, "print(3)");
+
+        var form = Assert.Single(page.All("form.rerun-form"));
+        Assert.Single(form.QuerySelectorAll("input[name=__RequestVerificationToken]"));
+        Assert.Empty(page.All("#chat input[name=__RequestVerificationToken]"));
+        var messages = page.All("#chat > li.message-code");
+        Assert.Equal(3, messages.Count);
+        Assert.All(messages, message =>
+        {
+            var button = Assert.Single(message.QuerySelectorAll("button.rerun-button"));
+            Assert.Equal(form.Id, button.GetAttribute("form"));
+            Assert.Equal(message.GetAttribute("data-snippet-id"), button.GetAttribute("value"));
+        });
+    }
+
+    [Fact]
+    public async Task A_message_drawn_for_the_script_to_append_has_a_rerun_button_for_the_pages_form_and_no_form_of_its_own()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var page = await client.NewConversationAsync("print(1)");
+        var snippetId = page.Single("li.message-code").GetAttribute("data-snippet-id");
+
+        var drawn = await client.GetAsync($"/Conversations/{page.ConversationId}?handler=Message&snippetId={snippetId}");
+
+        Assert.Empty(drawn.All("form"));
+        var button = drawn.Single($"#snippet-{snippetId} button.rerun-button");
+        Assert.Equal("rerun-form", button.GetAttribute("form"));
+        Assert.Equal(snippetId, button.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Rerun_without_script_reruns_the_message_whose_button_was_pressed_through_the_pages_one_form()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var first = await client.NewConversationAsync("print('first')");
+        var page = await client.SendAsync(first.ConversationId, "print('second')");
+        var firstId = page.All("#chat > li.message-code")[0].GetAttribute("data-snippet-id")!;
+
+        var rerun = await client.PressAsync(page, $"#snippet-{firstId} button.rerun-button");
+
+        Assert.Equal(HttpStatusCode.OK, rerun.Status);
+        var messages = rerun.All("#chat > li.message-code");
+        Assert.Equal("1 earlier run", messages[0].QuerySelector("details.older-replies > summary")!.TextContent);
+        Assert.Null(messages[1].QuerySelector("details.older-replies"));
+        Assert.Contains("Re-ran message #1", rerun.Single(".status-message").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +178,7 @@ public class ChatFlowTests(ChatAppFactory factory) : IClassFixture<ChatAppFactor
         var page = await client.NewConversationAsync("print('again')");
         var snippetId = long.Parse(page.Single("li.message-code").GetAttribute("data-snippet-id")!);
 
-        using var response = await client.PostFormAsScriptAsync(page, "form.rerun-form");
+        using var response = await client.PressAsScriptAsync(page, "button.rerun-button");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -107,7 +197,7 @@ public class ChatFlowTests(ChatAppFactory factory) : IClassFixture<ChatAppFactor
         using var client = await ChatClient.RegisterAsync(factory);
         var page = await client.NewConversationAsync("print('again')");
 
-        using var response = await client.PostFormAsScriptAsync(page, "form.rerun-form", new() { ["all"] = "true" });
+        using var response = await client.PressAsScriptAsync(page, "button.rerun-button", new() { ["all"] = "true" });
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var executionId = json.RootElement.GetProperty("executionId").GetInt64();
@@ -129,5 +219,18 @@ public class ChatFlowTests(ChatAppFactory factory) : IClassFixture<ChatAppFactor
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var runs = await alice.WithDbAsync(db => db.Executions.CountAsync(e => e.SnippetId == long.Parse(aliceSnippet)));
         Assert.Equal(1, runs);
+    }
+
+    /// <summary>Conversations of the client's, each older than the last and than any it made itself, in the order given.</summary>
+    private static async Task SeedOlderConversationsAsync(ChatClient client, IReadOnlyList<string> titles)
+    {
+        var owner = await client.GetUserAsync();
+        var start = DateTime.UtcNow.AddDays(-1);
+        await client.WithDbAsync(db =>
+        {
+            db.Conversations.AddRange(titles.Select((title, i) =>
+                new Conversation { OwnerId = owner.Id, Title = title, CreatedAt = start.AddMinutes(-i), UpdatedAt = start.AddMinutes(-i) }));
+            return db.SaveChangesAsync();
+        });
     }
 }

@@ -167,7 +167,7 @@ public class ChatTests(RoomForSessionsAppFactory factory) : IClassFixture<RoomFo
         var first = await client.NewConversationAsync("print('again')");
         var snippetId = first.Single("li.message-code").GetAttribute("data-snippet-id")!;
 
-        var page = await client.PostFormAsync(first, $"#snippet-{snippetId} form.rerun-form");
+        var page = await client.PressAsync(first, $"#snippet-{snippetId} button.rerun-button");
 
         var message = page.Single($"#snippet-{snippetId}");
         Assert.Single(message.QuerySelectorAll(":scope > article.reply"));

@@ -124,7 +124,7 @@ public class SessionPanelTests(RoomForSessionsAppFactory factory) : IClassFixtur
         var first = await client.NewConversationAsync("count = 0");
         var page = await client.SendAsync(first.ConversationId, "count += 1\nprint(count)");
 
-        var rerun = await client.PostFormAsync(page, "#chat > li.message-code:last-child form.rerun-form");
+        var rerun = await client.PressAsync(page, "#chat > li.message-code:last-child button.rerun-button");
 
         var reply = rerun.Single("#chat > li.message-code:last-child > article.reply");
         Assert.Equal("2\n", reply.QuerySelector("pre[data-stream=stdout]")!.TextContent);

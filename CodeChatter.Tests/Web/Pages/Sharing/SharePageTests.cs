@@ -28,7 +28,7 @@ public class SharePageTests(ChatAppFactory factory) : IClassFixture<ChatAppFacto
         Assert.Contains("hello share", page.Single("article.reply pre[data-stream=stdout]").TextContent);
         Assert.Equal("bold", page.Single("li.message-note .note-body strong").TextContent);
         Assert.Empty(page.All("form"));
-        Assert.Empty(page.All(".side-list, .compose, .rerun-form, .edit-as-new, .edit-note"));
+        Assert.Empty(page.All(".side-list, .compose, .rerun-form, .rerun-button, .edit-as-new, .edit-note"));
         Assert.DoesNotContain(owner.Email, page.Html, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("noindex, nofollow", page.Single("meta[name=robots]").GetAttribute("content"));
         Assert.Contains("noindex", string.Join(",", response.Headers.GetValues("X-Robots-Tag")));
