@@ -55,8 +55,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         _time = time ?? TimeProvider.System;
         _environment = environment;
         _logger = logger;
-        // Below normal only where the box can be raised again at hand-over: a root server, a uid per box.
-        _prestarter = new SandboxLauncher("sandbox-prestarter", environment.RunningAsRoot ? PrestartNiceness : 0);
+        _prestarter = new SandboxLauncher("sandbox-prestarter");
         _runRoot = PrepareRunRoot(_options.RunDirectory);
         RemoveStaleLeftovers();
         _seccompFilterPath = WriteSeccompFilter();
@@ -227,13 +226,16 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         });
 
     /// <summary>
-    /// The nice value pre-started boxes start at: their start takes the CPU that runs and requests leave
-    /// over, so refilling the pool never slows the run that emptied it or the next request.
+    /// The nice value a pre-started box starts at. While others of its language wait, it takes only the CPU
+    /// that runs and requests leave over, so refilling the pool never slows the run that took a box or the
+    /// next request; once none waits (a burst of runs emptied the pool) it starts at normal priority, as a
+    /// run would otherwise start its box cold. Below normal only where the box can be raised again at
+    /// hand-over: a root server, which gives each box a uid of its own.
     /// </summary>
-    private const int PrestartNiceness = 19;
+    private int PrestartNicenessFor(bool urgent) => urgent || !_environment.RunningAsRoot ? 0 : 19;
 
     // A pre-started box gets the instance's limits; a run may tighten them at hand-over.
-    private async Task<SandboxProcess> StartWaitingAsync(string languageId)
+    private async Task<SandboxProcess> StartWaitingAsync(string languageId, bool urgent)
     {
         _languages.TryGetAvailable(languageId, out var language);
         var starting = Stopwatch.GetTimestamp();
@@ -243,7 +245,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             return SandboxCommandLine.Bubblewrap(
                 _environment.BubblewrapPath!, new(procsFiles, _seccompFilterPath, null), null,
                 SandboxBootstrap.ProgramArguments(language.Definition), _defaultLimits, slotUid, AddressSpace(language.Definition, _defaultLimits));
-        }, _prestarter);
+        }, _prestarter, PrestartNicenessFor(urgent));
         _metrics?.PhaseTook(RunPhases.Prestart, starting);
         return sandbox;
     }
@@ -254,9 +256,9 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// </summary>
     private Task<SandboxProcess> StartAsync(
         EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>, IReadOnlyList<string>> prepare,
-        SandboxLauncher? launcher = null) =>
+        SandboxLauncher? launcher = null, int niceness = 0) =>
         StartAsync(limits, cancellationToken, prepare,
-            (arguments, hostDirectory, cgroup, lease) => SandboxProcess.StartAsync(launcher ?? _launcher, _environment, arguments, hostDirectory, cgroup, lease, limits));
+            (arguments, hostDirectory, cgroup, lease) => SandboxProcess.StartAsync(launcher ?? _launcher, _environment, arguments, hostDirectory, cgroup, lease, limits, niceness));
 
     /// <summary>
     /// Starts a session's long-lived box: the same chain, isolation, uid slot, cgroup and scratch as a

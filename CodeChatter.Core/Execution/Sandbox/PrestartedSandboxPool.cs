@@ -12,7 +12,7 @@ internal sealed class PrestartedSandboxPool : IDisposable
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
-    private readonly Func<string, Task<SandboxProcess>> _start;
+    private readonly Func<string, bool, Task<SandboxProcess>> _start;
     private readonly int _perLanguage;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<SandboxProcess>> _waiting = new(StringComparer.Ordinal);
@@ -21,9 +21,12 @@ internal sealed class PrestartedSandboxPool : IDisposable
 
     /// <param name="languageIds">Languages to keep sandboxes for.</param>
     /// <param name="perLanguage">How many to keep waiting per language.</param>
-    /// <param name="start">Starts one waiting sandbox for a language.</param>
+    /// <param name="start">
+    /// Starts one waiting sandbox for a language; the flag says the language has none waiting, so a run
+    /// may need this one soon (it is then started at normal priority, see <see cref="SandboxLauncher"/>).
+    /// </param>
     /// <param name="logger">Where start failures go.</param>
-    public PrestartedSandboxPool(IEnumerable<string> languageIds, int perLanguage, Func<string, Task<SandboxProcess>> start, ILogger logger)
+    public PrestartedSandboxPool(IEnumerable<string> languageIds, int perLanguage, Func<string, bool, Task<SandboxProcess>> start, ILogger logger)
     {
         _start = start;
         _perLanguage = perLanguage;
@@ -76,16 +79,16 @@ internal sealed class PrestartedSandboxPool : IDisposable
         while (queue.Count + _starting.GetValueOrDefault(languageId) < _perLanguage)
         {
             _starting.AddOrUpdate(languageId, 1, (_, count) => count + 1);
-            _ = StartOneAsync(languageId, queue);
+            _ = StartOneAsync(languageId, queue, urgent: queue.IsEmpty);
         }
     }
 
-    private async Task StartOneAsync(string languageId, ConcurrentQueue<SandboxProcess> queue)
+    private async Task StartOneAsync(string languageId, ConcurrentQueue<SandboxProcess> queue, bool urgent)
     {
         var failed = false;
         try
         {
-            var sandbox = await _start(languageId);
+            var sandbox = await _start(languageId, urgent);
             if (_disposed.IsCancellationRequested) sandbox.Dispose();
             else queue.Enqueue(sandbox);
         }

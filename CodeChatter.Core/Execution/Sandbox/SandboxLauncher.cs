@@ -9,40 +9,42 @@ namespace CodeChatter.Core.Execution.Sandbox;
 /// for the fork, so the sandbox is born inside them with no window to escape.
 /// </summary>
 /// <remarks>
-/// A launcher made with a niceness above 0 starts boxes at that lower CPU priority (a thread's nice value
-/// is inherited by what it forks): the pool's refill then takes only the CPU that runs and requests leave
-/// over, and a box is raised to normal priority when its run is handed over (see <see cref="SandboxProcess"/>).
-/// The same kind of thread also removes finished boxes, whose short waits for the kernel must not hold
-/// thread-pool threads that requests need.
+/// A box may be started below normal CPU priority (a thread's nice value is inherited by what it forks):
+/// the pool's refill then takes only the CPU that runs and requests leave over, and the box is raised to
+/// normal priority when its run is handed over (see <see cref="SandboxProcess"/>). The same kind of thread
+/// also removes finished boxes, whose short waits for the kernel must not hold thread-pool threads that
+/// requests need.
 /// </remarks>
 internal sealed class SandboxLauncher : IDisposable
 {
     private readonly BlockingCollection<Action> _work = new();
     private readonly Thread _thread;
 
-    private readonly int _niceness;
+    private int _niceness;
 
     /// <param name="name">The thread's name.</param>
-    /// <param name="niceness">The nice value the thread (and so each box it starts) runs at; 0 is normal.</param>
-    public SandboxLauncher(string name = "sandbox-launcher", int niceness = 0)
+    public SandboxLauncher(string name = "sandbox-launcher")
     {
-        _niceness = niceness;
         _thread = new Thread(Loop) { IsBackground = true, Name = name };
         _thread.Start();
     }
 
-    /// <summary>Whether boxes started here begin below normal priority (and must be raised at hand-over).</summary>
-    public bool StartsBelowNormal { get; private set; }
-
     /// <summary>Runs <paramref name="start"/> on the launcher thread and returns what it returned.</summary>
-    public Task<T> StartAsync<T>(Func<T> start)
+    public Task<T> StartAsync<T>(Func<T> start) => StartAsync(_ => start(), niceness: 0);
+
+    /// <summary>
+    /// Runs <paramref name="start"/> on the launcher thread at nice value <paramref name="niceness"/> (0 is
+    /// normal), telling it whether that took effect: what it starts runs below normal priority only then.
+    /// </summary>
+    public Task<T> StartAsync<T>(Func<bool, T> start, int niceness)
     {
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _work.Add(() =>
         {
             try
             {
-                completion.SetResult(start());
+                if (niceness != _niceness && NativeMethods.SetThreadNiceness(niceness)) _niceness = niceness;
+                completion.SetResult(start(_niceness > 0));
             }
             catch (Exception exception)
             {
@@ -54,7 +56,6 @@ internal sealed class SandboxLauncher : IDisposable
 
     private void Loop()
     {
-        StartsBelowNormal = _niceness > 0 && NativeMethods.SetThreadNiceness(_niceness);
         foreach (var item in _work.GetConsumingEnumerable()) item();
     }
 

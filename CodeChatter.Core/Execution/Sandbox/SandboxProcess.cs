@@ -52,18 +52,17 @@ internal sealed class SandboxProcess : IDisposable
 
     /// <summary>
     /// Starts <paramref name="arguments"/> from the launcher thread; the box places itself in <paramref name="cgroup"/>.
-    /// Takes ownership of the cgroup, the uid lease and the host folder, even when starting fails.
+    /// Takes ownership of the cgroup, the uid lease and the host folder, even when starting fails. A box
+    /// started at a <paramref name="niceness"/> above 0 is raised to normal priority at its hand-over.
     /// </summary>
     public static async Task<SandboxProcess> StartAsync(
         SandboxLauncher launcher, SandboxEnvironment environment, IReadOnlyList<string> arguments,
-        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, EffectiveLimits limits)
+        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, EffectiveLimits limits, int niceness = 0)
     {
         var sandbox = new SandboxProcess(environment, cgroup, lease, hostDirectory, limits);
         try
         {
-            await sandbox.LaunchAsync(launcher, arguments);
-            // Read once the launcher's thread has started the box: it sets its priority before its first start.
-            sandbox._startedBelowNormal = launcher.StartsBelowNormal;
+            await sandbox.LaunchAsync(launcher, arguments, niceness);
             return sandbox;
         }
         catch
@@ -73,7 +72,7 @@ internal sealed class SandboxProcess : IDisposable
         }
     }
 
-    private async Task LaunchAsync(SandboxLauncher launcher, IReadOnlyList<string> arguments)
+    private async Task LaunchAsync(SandboxLauncher launcher, IReadOnlyList<string> arguments, int niceness)
     {
         _stdout = new BoundedOutputCapture(OutputStream.Stdout, () => _limits.StoredOutputBytesPerStream, () => Stop(StopReason.OutputCap));
         _stderr = new BoundedOutputCapture(OutputStream.Stderr, () => _limits.StoredOutputBytesPerStream, () => Stop(StopReason.OutputCap));
@@ -86,7 +85,11 @@ internal sealed class SandboxProcess : IDisposable
             .WithValidation(CommandResultValidation.None);
         // The box's first link puts itself into the run's cgroups (see SandboxCommandLine): the
         // launcher thread never joins them, so no server thread can be born inside a run's group.
-        _task = await launcher.StartAsync(() => command.ExecuteAsync());
+        _task = await launcher.StartAsync(belowNormal =>
+        {
+            _startedBelowNormal = belowNormal;
+            return command.ExecuteAsync();
+        }, niceness);
     }
 
     private async Task WriteStdinAsync(Stream destination, CancellationToken cancellationToken)

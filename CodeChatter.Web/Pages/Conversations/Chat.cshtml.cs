@@ -44,6 +44,25 @@ public class ChatModel(
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Filter { get; set; }
 
+    /// <summary>
+    /// How many of the newest messages the page draws unless <see cref="ShowAll"/>: a long conversation
+    /// opens as quickly as a short one, and earlier messages are one link away, as in a chat app.
+    /// </summary>
+    public const int NewestMessagesShown = 100;
+
+    /// <summary>Draw every message (<c>?all=true</c>): the link to earlier messages, and links to one particular old run.</summary>
+    [BindProperty(SupportsGet = true, Name = "all")]
+    public bool ShowAll { get; set; }
+
+    /// <summary>The messages the page draws: the newest <see cref="NewestMessagesShown"/>, or all of them.</summary>
+    public IReadOnlyList<MessageView> ShownMessages =>
+        ShowAll || Conversation.Messages.Count <= NewestMessagesShown
+            ? Conversation.Messages
+            : Conversation.Messages.Skip(Conversation.Messages.Count - NewestMessagesShown).ToList();
+
+    /// <summary>How many earlier messages the page leaves out.</summary>
+    public int EarlierMessages => Conversation.Messages.Count - ShownMessages.Count;
+
     /// <param name="id">The conversation.</param>
     /// <param name="edit">A sent snippet of this conversation to load into the compose form ("Edit as new message").</param>
     public async Task<IActionResult> OnGetAsync(long id, long? edit)

@@ -42,6 +42,13 @@
   // A conversation opens at its newest reply, with the editor ready for the next message; an address with
   // a #fragment (a reply just started from New, a note just saved) keeps the place the browser scrolled to.
   function openAtNewest() {
+    // An address naming a message this page leaves out (a link to an old run): the page with every message.
+    const showEarlier = document.getElementById('show-earlier');
+    const named = window.location.hash.slice(1);
+    if (showEarlier && named && !document.getElementById(named)) {
+      window.location.replace(showEarlier.href + window.location.hash);
+      return;
+    }
     if (!window.location.hash) scrollToNewest();
     focusEditor();
   }
@@ -391,7 +398,9 @@
     const bar = document.getElementById('rerun-bar');
     const progress = document.getElementById('rerun-progress');
     const stopButton = document.getElementById('rerun-stop');
-    if (!canStream || !bar || !progress || !stopButton || !document.querySelector('#rerun-form[data-start-url]')) {
+    // A page that leaves earlier messages out re-runs them all through the server, which knows them all.
+    if (!canStream || !bar || !progress || !stopButton || !document.querySelector('#rerun-form[data-start-url]')
+        || document.getElementById('show-earlier')) {
       showBusyOnSubmit(form);
       return;
     }

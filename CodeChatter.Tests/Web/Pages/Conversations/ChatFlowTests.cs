@@ -221,6 +221,39 @@ public class ChatFlowTests(ChatAppFactory factory) : IClassFixture<ChatAppFactor
         Assert.Equal(1, runs);
     }
 
+    [Fact]
+    public async Task A_long_conversation_opens_at_its_newest_messages_with_a_link_to_all_of_them()
+    {
+        using var client = await ChatClient.RegisterAsync(factory);
+        var chat = await client.NewConversationAsync("print('the first message')");
+        var notes = ChatModel.NewestMessagesShown + 4;
+        await client.WithDbAsync(db =>
+        {
+            var now = DateTime.UtcNow;
+            db.Snippets.AddRange(Enumerable.Range(2, notes).Select(sequence => new Snippet
+            {
+                ConversationId = chat.ConversationId, Sequence = sequence, Kind = SnippetKind.Note, Language = RunService.NoteLanguage,
+                Code = $"note {sequence}", CreatedAt = now.AddSeconds(sequence),
+            }));
+            return db.SaveChangesAsync();
+        });
+
+        var newest = await client.GetAsync($"/Conversations/{chat.ConversationId}");
+        var all = await client.GetAsync($"/Conversations/{chat.ConversationId}?all=true");
+
+        var shown = newest.All("#chat > li.message").Select(li => li.QuerySelector(".note-body")?.TextContent.Trim()).ToList();
+        Assert.Equal(ChatModel.NewestMessagesShown, shown.Count);
+        Assert.Equal($"note {notes + 1}", shown[^1]);
+        Assert.Equal("note 6", shown[0]);
+        Assert.Empty(newest.All("li.message-code"));
+        var link = newest.Single("#show-earlier");
+        Assert.Equal("Show the 5 earlier messages", link.TextContent);
+        Assert.Equal($"/Conversations/{chat.ConversationId}?all=True", link.GetAttribute("href"));
+        Assert.Equal(notes + 1, all.All("#chat > li.message").Count());
+        Assert.Equal("the first message\n", all.Single("li.message-code pre[data-stream=stdout]").TextContent);
+        Assert.Empty(all.All("#show-earlier"));
+    }
+
     /// <summary>Conversations of the client's, each older than the last and than any it made itself, in the order given.</summary>
     private static async Task SeedOlderConversationsAsync(ChatClient client, IReadOnlyList<string> titles)
     {

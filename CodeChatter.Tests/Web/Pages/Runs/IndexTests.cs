@@ -14,7 +14,7 @@ public class IndexTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
         var rows = page.All("table.runs tbody tr");
         Assert.Equal(["print('beta')", "print('alpha')"], rows.Select(r => r.QuerySelector("code")!.TextContent));
         var executionId = rows[0].GetAttribute("data-execution-id");
-        Assert.Equal($"/Conversations/{second.ConversationId}#execution-{executionId}", rows[0].QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal($"/Conversations/{second.ConversationId}?all=True#execution-{executionId}", rows[0].QuerySelector("a")!.GetAttribute("href"));
         var target = await client.GetAsync($"/Conversations/{second.ConversationId}");
         Assert.NotNull(target.Document.GetElementById($"execution-{executionId}"));
         Assert.NotEqual(first.ConversationId, second.ConversationId);

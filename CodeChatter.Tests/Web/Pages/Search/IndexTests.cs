@@ -20,7 +20,7 @@ public class IndexTests(ChatAppFactory factory) : IClassFixture<ChatAppFactory>
         Assert.Empty(hit.QuerySelectorAll("script, b"));
         Assert.Contains("&lt;script&gt;", hit.QuerySelector(".search-hit-excerpt")!.InnerHtml);
         Assert.Equal("XSS <b>probe</b>", hit.QuerySelector(".search-hit-title a")!.TextContent);
-        Assert.Equal($"/Conversations/{chat.ConversationId}#execution-{executionId}", hit.QuerySelector(".search-hit-title a")!.GetAttribute("href"));
+        Assert.Equal($"/Conversations/{chat.ConversationId}?all=True#execution-{executionId}", hit.QuerySelector(".search-hit-title a")!.GetAttribute("href"));
         Assert.Equal("succeeded", hit.QuerySelector("[data-status]")!.GetAttribute("data-status"));
     }
 
