@@ -232,6 +232,8 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// run would otherwise start its box cold. Below normal only where the box can be raised again at
     /// hand-over: a root server, which gives each box a uid of its own.
     /// </summary>
+    private static readonly TimeSpan PrestartReadyTimeout = TimeSpan.FromSeconds(60);
+
     private int PrestartNicenessFor(bool urgent) => urgent || !_environment.RunningAsRoot ? 0 : 19;
 
     // A pre-started box gets the instance's limits; a run may tighten them at hand-over.
@@ -245,7 +247,17 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
             return SandboxCommandLine.Bubblewrap(
                 _environment.BubblewrapPath!, new(procsFiles, _seccompFilterPath, null), null,
                 SandboxBootstrap.ProgramArguments(language.Definition), _defaultLimits, slotUid, AddressSpace(language.Definition, _defaultLimits));
-        }, _prestarter, PrestartNicenessFor(urgent));
+        }, _prestarter, PrestartNicenessFor(urgent), announcesReady: true);
+        try
+        {
+            // Offered to runs only once its interpreter waits for code: a run handed a box still starting would wait for it.
+            await sandbox.Ready.WaitAsync(PrestartReadyTimeout);
+        }
+        catch
+        {
+            CleanUpInBackground(sandbox);
+            throw;
+        }
         _metrics?.PhaseTook(RunPhases.Prestart, starting);
         return sandbox;
     }
@@ -256,9 +268,10 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// </summary>
     private Task<SandboxProcess> StartAsync(
         EffectiveLimits limits, CancellationToken cancellationToken, Func<string, int?, IReadOnlyList<string>, IReadOnlyList<string>> prepare,
-        SandboxLauncher? launcher = null, int niceness = 0) =>
+        SandboxLauncher? launcher = null, int niceness = 0, bool announcesReady = false) =>
         StartAsync(limits, cancellationToken, prepare,
-            (arguments, hostDirectory, cgroup, lease) => SandboxProcess.StartAsync(launcher ?? _launcher, _environment, arguments, hostDirectory, cgroup, lease, limits, niceness));
+            (arguments, hostDirectory, cgroup, lease) => SandboxProcess.StartAsync(
+                launcher ?? _launcher, _environment, arguments, hostDirectory, cgroup, lease, limits, niceness, announcesReady));
 
     /// <summary>
     /// Starts a session's long-lived box: the same chain, isolation, uid slot, cgroup and scratch as a

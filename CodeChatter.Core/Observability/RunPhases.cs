@@ -37,7 +37,7 @@ public static class RunPhases
     /// <summary>Reading the stored run back for the API's answer.</summary>
     public const string ReadBack = "read_back";
 
-    /// <summary>Starting one pre-started box (the pool's refill, off the request's path).</summary>
+    /// <summary>Starting one pre-started box until its interpreter waits for code (the pool's refill, off the request's path).</summary>
     public const string Prestart = "prestart";
 
     /// <summary>Removing a finished box: its cgroup, its uid's processes, its host folder (off the request's path).</summary>

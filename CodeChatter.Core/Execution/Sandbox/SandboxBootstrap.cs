@@ -97,6 +97,7 @@ internal static class SandboxBootstrap
         if _mode == "file":
             _code, _path, _nonce = _from_file(sys.argv[2], sys.argv[3])
         else:
+            os.write(1, b"\0CC-READY\n")
             _code, _path, _nonce = _handover()
         if _mode == "exec":
             os.execv(sys.argv[2], sys.argv[2:])
@@ -142,6 +143,12 @@ internal static class SandboxBootstrap
             pass
         _finish(_status, _nonce, _mode != "file")
         """;
+
+    /// <summary>
+    /// What a pre-started box writes to its stdout once its interpreter has started and it waits for its
+    /// code: until then it is still starting, and a run handed to it would wait for that start.
+    /// </summary>
+    public static ReadOnlySpan<byte> ReadyLine => "\0CC-READY\n"u8;
 
     /// <summary>Whether a language can be pre-started (it has no compile step and a known mode).</summary>
     public static bool Supports(LanguageDefinition language) =>

@@ -29,6 +29,8 @@ internal sealed class SandboxProcess : IDisposable
     private int _stopReason;
     private int _handedOver;
     private bool _startedBelowNormal;
+    private bool _announcesReady;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SandboxProcess(SandboxEnvironment environment, RunCgroup? cgroup, UidSlots.Lease lease, string hostDirectory, EffectiveLimits limits)
     {
@@ -53,13 +55,15 @@ internal sealed class SandboxProcess : IDisposable
     /// <summary>
     /// Starts <paramref name="arguments"/> from the launcher thread; the box places itself in <paramref name="cgroup"/>.
     /// Takes ownership of the cgroup, the uid lease and the host folder, even when starting fails. A box
-    /// started at a <paramref name="niceness"/> above 0 is raised to normal priority at its hand-over.
+    /// started at a <paramref name="niceness"/> above 0 is raised to normal priority at its hand-over. A box
+    /// that <paramref name="announcesReady"/> (a pre-started one) is <see cref="Ready"/> once it has said so.
     /// </summary>
     public static async Task<SandboxProcess> StartAsync(
         SandboxLauncher launcher, SandboxEnvironment environment, IReadOnlyList<string> arguments,
-        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, EffectiveLimits limits, int niceness = 0)
+        string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, EffectiveLimits limits, int niceness = 0, bool announcesReady = false)
     {
-        var sandbox = new SandboxProcess(environment, cgroup, lease, hostDirectory, limits);
+        var sandbox = new SandboxProcess(environment, cgroup, lease, hostDirectory, limits) { _announcesReady = announcesReady };
+        if (!announcesReady) sandbox._ready.TrySetResult();
         try
         {
             await sandbox.LaunchAsync(launcher, arguments, niceness);
@@ -80,7 +84,7 @@ internal sealed class SandboxProcess : IDisposable
             .WithArguments(arguments.Skip(1))
             .WithWorkingDirectory(_hostDirectory)
             .WithStandardInputPipe(PipeSource.Create(WriteStdinAsync))
-            .WithStandardOutputPipe(PipeTarget.Create(_stdout.ReadAsync))
+            .WithStandardOutputPipe(PipeTarget.Create(_announcesReady ? ReadReadyThenOutputAsync : _stdout.ReadAsync))
             .WithStandardErrorPipe(PipeTarget.Create(_stderr.ReadAsync))
             .WithValidation(CommandResultValidation.None);
         // The box's first link puts itself into the run's cgroups (see SandboxCommandLine): the
@@ -90,6 +94,31 @@ internal sealed class SandboxProcess : IDisposable
             _startedBelowNormal = belowNormal;
             return command.ExecuteAsync();
         }, niceness);
+    }
+
+    /// <summary>
+    /// Completes once a pre-started box's interpreter has started and waits for its code (the bootstrap's
+    /// <see cref="SandboxBootstrap.ReadyLine"/>); fails if the box ends or prints anything else first.
+    /// </summary>
+    public Task Ready => _ready.Task;
+
+    // Before its hand-over only the bootstrap itself writes to the box's stdout: its ready line, then nothing.
+    private async Task ReadReadyThenOutputAsync(Stream source, CancellationToken cancellationToken)
+    {
+        var line = new byte[SandboxBootstrap.ReadyLine.Length];
+        try
+        {
+            await source.ReadExactlyAsync(line, cancellationToken);
+        }
+        catch (Exception exception) when (exception is EndOfStreamException or IOException or OperationCanceledException)
+        {
+            _ready.TrySetException(new InvalidOperationException("the pre-started box ended before it was ready", exception));
+            await _stdout.ReadAsync(source, cancellationToken);
+            return;
+        }
+        if (line.AsSpan().SequenceEqual(SandboxBootstrap.ReadyLine)) _ready.TrySetResult();
+        else _ready.TrySetException(new InvalidOperationException("the pre-started box printed something other than its ready line"));
+        await _stdout.ReadAsync(source, cancellationToken);
     }
 
     private async Task WriteStdinAsync(Stream destination, CancellationToken cancellationToken)
