@@ -83,6 +83,14 @@ public sealed class ExecutionOptions : IValidatableObject
     public int PrestartedSandboxesPerLanguage { get; set; } = 2;
 
     /// <summary>
+    /// The nice value (0–19) a sandbox is pre-started at while others of its language wait: its start then
+    /// yields the CPU to runs and requests. 0 starts them at normal priority. Only a root server (a uid per
+    /// box) lowers it, since a box is raised back to normal at its hand-over.
+    /// </summary>
+    [Range(0, 19)]
+    public int PrestartNiceness { get; set; } = 19;
+
+    /// <summary>
     /// First of the unused uids the sandbox switches to when the server runs as root; slot N uses
     /// <c>SandboxUidBase + N</c>, so concurrent runs never share a uid.
     /// </summary>

@@ -234,7 +234,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// </summary>
     private static readonly TimeSpan PrestartReadyTimeout = TimeSpan.FromSeconds(60);
 
-    private int PrestartNicenessFor(bool urgent) => urgent || !_environment.RunningAsRoot ? 0 : 19;
+    private int PrestartNicenessFor(bool urgent) => urgent || !_environment.RunningAsRoot ? 0 : _options.PrestartNiceness;
 
     // A pre-started box gets the instance's limits; a run may tighten them at hand-over.
     private async Task<SandboxProcess> StartWaitingAsync(string languageId, bool urgent)
