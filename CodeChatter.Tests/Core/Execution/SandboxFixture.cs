@@ -51,6 +51,8 @@ public sealed class SandboxFixture : IDisposable
             new OptionsWrapper<ExecutionOptions>(Options), Languages, Sandbox, NullLogger<SandboxedExecutor>.Instance);
         var prestartedOptions = TestOptions(prestartedPerLanguage: 2);
         prestartedOptions.RunDirectory = Options.RunDirectory;
+        // Below normal priority while another box waits, so the tests see boxes raised at their hand-over.
+        prestartedOptions.PrestartNiceness = 19;
         PrestartedExecutor = new SandboxedExecutor(
             new OptionsWrapper<ExecutionOptions>(prestartedOptions), Languages, Sandbox, NullLogger<SandboxedExecutor>.Instance);
     }
