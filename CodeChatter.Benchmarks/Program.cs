@@ -285,6 +285,11 @@ try
         Row("render conversation of 500 snippets, median / p95", $"{Ms(conversationPage.Median)} / {Ms(conversationPage.P95)}", "target p95 < 40 ms");
         var conversationHtml = await benchBrowser.GetByteArrayAsync($"/Conversations/{conversationId}");
         Row("conversation of 500 snippets: HTML size", $"{conversationHtml.Length / 1024.0:0} KB", "owner has 10,000 conversations; target < 400 KB");
+        // The page draws the newest 100 messages; every one of them is a link away (?all=true).
+        var wholeConversation = await LatencySample.MeasureAsync(renderRequests, () => GetPageAsync(benchBrowser, $"/Conversations/{conversationId}?all=true"), renderWarmUp);
+        var wholeHtml = await benchBrowser.GetByteArrayAsync($"/Conversations/{conversationId}?all=true");
+        Row("render conversation of 500 snippets with every message (?all=true), median / p95", $"{Ms(wholeConversation.Median)} / {Ms(wholeConversation.P95)}",
+            $"{wholeHtml.Length / 1024.0:0} KB of HTML");
         Row($"render runs page, {seededRuns:N0} runs, median / p95", $"{Ms(runsPage.Median)} / {Ms(runsPage.P95)}", "target p95 < 50 ms");
         Row($"render runs page filtered (status + text), median / p95", $"{Ms(runsFiltered.Median)} / {Ms(runsFiltered.P95)}");
         if (searchOnly)
