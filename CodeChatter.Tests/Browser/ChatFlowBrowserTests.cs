@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static CodeChatter.Tests.Browser.ChatSteps;
 using static Microsoft.Playwright.Assertions;
@@ -47,6 +48,42 @@ public class ChatFlowBrowserTests(BrowserFixture browser)
         await ExpectStatusAsync(sent, "succeeded");
         await Expect(sent).ToBeInViewportAsync();
         await Expect(page.Locator("#compose .cm-editor")).ToHaveClassAsync(Focused);
+        session.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task An_address_naming_a_message_the_page_leaves_out_opens_the_whole_conversation_there()
+    {
+        await using var session = await browser.NewSessionAsync(Desktop);
+        var page = session.Page;
+        await RegisterAsync(page);
+        var first = await StartConversationAsync(page, "print('the very first')");
+        await ExpectStatusAsync(first, "succeeded");
+        var executionId = await first.GetAttributeAsync("data-execution-id");
+        var chatUrl = page.Url.Split('#')[0];
+        var conversationId = long.Parse(chatUrl.Split('/')[^1]);
+        await using (var scope = browser.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CodeChatter.Data.ChatDbContext>();
+            var now = DateTime.UtcNow;
+            db.Snippets.AddRange(Enumerable.Range(2, CodeChatter.Web.Pages.Conversations.ChatModel.NewestMessagesShown).Select(sequence => new CodeChatter.Data.Entities.Snippet
+            {
+                ConversationId = conversationId, Sequence = sequence, Kind = CodeChatter.Core.Chat.SnippetKind.Note,
+                Language = CodeChatter.Core.Chat.RunService.NoteLanguage, Code = $"note {sequence}", CreatedAt = now.AddSeconds(sequence),
+            }));
+            await db.SaveChangesAsync();
+        }
+
+        await page.GotoAsync(chatUrl);
+        await Expect(page.Locator("#show-earlier")).ToHaveTextAsync("Show the 1 earlier message");
+        await Expect(page.Locator($"#execution-{executionId}")).ToHaveCountAsync(0);
+        // A new page load (not a jump within the page), as when such a link is followed from elsewhere.
+        await page.GotoAsync("/Runs");
+        await page.GotoAsync($"{chatUrl}#execution-{executionId}");
+
+        await page.WaitForURLAsync($"**/Conversations/{conversationId}?all=True#execution-{executionId}");
+        await Expect(page.Locator($"#execution-{executionId}")).ToContainTextAsync("the very first");
+        await Expect(page.Locator("#show-earlier")).ToHaveCountAsync(0);
         session.AssertNoProblems();
     }
 

@@ -61,6 +61,8 @@ public class ChatAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:FailedAuthPermitLimit", "100000");
         // New conversations keep a session each: a test class makes more than the machine's default cap.
         builder.UseSetting("Execution:MaxSessions", "200");
+        // Many apps run side by side in a test run: two waiting boxes per language each keep it light.
+        builder.UseSetting("Execution:PrestartedSandboxesPerLanguage", "2");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -288,11 +288,15 @@
     chat.append(message);
     setUpMessage(message);
     scrollToNewest();
-    const reply = message.querySelector('article.reply');
-    // A quick run may already have ended when its message is drawn: its stored result is shown, not the stream.
+    followDrawn(message.querySelector('article.reply'), early);
+  }
+
+  // Follows a reply just drawn with the stream opened for it early; a quick run may already have ended when
+  // its message is drawn: its stored result is shown, and the stream closed.
+  function followDrawn(reply, early) {
     const following = reply && reply.dataset.status === 'running' && reply.dataset.eventsUrl;
     if (early && !following) early.source.close();
-    if (reply) followOrFinish(reply, true, following ? early : null);
+    return reply ? followOrFinish(reply, true, following ? early : null) : null;
   }
 
   // An event stream whose events wait until handlers are attached (see follow), none lost meanwhile.
@@ -371,10 +375,13 @@
       throw error;
     }
     const old = button.closest('li.message');
+    // As for a sent message: the live output streams in while the message is fetched.
+    const early = started.eventsUrl ? openStream(started.eventsUrl) : null;
     let message;
     try {
       message = await fetchDrawn(started.messageUrl, 'li.message');
     } catch (error) {
+      if (early) early.source.close();
       announce('The re-run started, but it could not be shown. Reload the page to follow it.');
       throw error;
     }
@@ -387,7 +394,7 @@
     if (hadFocus && !partOfAll) focusEditor();
     const reply = message.querySelector(`#execution-${started.executionId}`) || message.querySelector('article.reply');
     currentRun = { stopUrl: started.stopUrl, form: reply && reply.querySelector('form.stop-form') };
-    return reply ? followOrFinish(reply, true) : null;
+    return followDrawn(reply, early);
   }
 
   // The run a "Re-run all" is at, for its Stop.
