@@ -274,14 +274,7 @@
   // live output's stream is opened at once, while the message is fetched: a quick run's first line is then
   // already there when the message is drawn, instead of one more round trip after it.
   async function appendMessage(started) {
-    const early = started.eventsUrl ? openStream(started.eventsUrl) : null;
-    let message;
-    try {
-      message = await fetchDrawn(started.messageUrl, 'li.message');
-    } catch (error) {
-      if (early) early.source.close();
-      throw error;
-    }
+    const { message, early } = await fetchStartedMessage(started);
     const chat = document.getElementById('chat');
     const empty = chat.querySelector(':scope > li.empty');
     if (empty) empty.remove();
@@ -297,6 +290,18 @@
     const following = reply && reply.dataset.status === 'running' && reply.dataset.eventsUrl;
     if (early && !following) early.source.close();
     return reply ? followOrFinish(reply, true, following ? early : null) : null;
+  }
+
+  // The message of a run just started, as the server draws it, with the run's live output stream opened while
+  // it is fetched (and closed again if the fetch fails).
+  async function fetchStartedMessage(started) {
+    const early = started.eventsUrl ? openStream(started.eventsUrl) : null;
+    try {
+      return { message: await fetchDrawn(started.messageUrl, 'li.message'), early };
+    } catch (error) {
+      if (early) early.source.close();
+      throw error;
+    }
   }
 
   // An event stream whose events wait until handlers are attached (see follow), none lost meanwhile.
@@ -376,15 +381,14 @@
     }
     const old = button.closest('li.message');
     // As for a sent message: the live output streams in while the message is fetched.
-    const early = started.eventsUrl ? openStream(started.eventsUrl) : null;
-    let message;
+    let drawn;
     try {
-      message = await fetchDrawn(started.messageUrl, 'li.message');
+      drawn = await fetchStartedMessage(started);
     } catch (error) {
-      if (early) early.source.close();
       announce('The re-run started, but it could not be shown. Reload the page to follow it.');
       throw error;
     }
+    const { message, early } = drawn;
     const wasAtBottom = isAtBottom();
     const hadFocus = focusIsLost(old);
     old.replaceWith(message);
