@@ -137,7 +137,8 @@ public class PublishedAppTests(PublishedApp app, ITestOutputHelper output) : ICl
             var checks = details.GetProperty("checks");
             Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
             Assert.StartsWith("bubblewrap", checks.GetProperty("sandbox").GetProperty("description").GetString());
-            Assert.Contains("python 2/2", checks.GetProperty("prestarted_sandboxes").GetProperty("description").GetString());
+            // The published app runs with the shipped settings: 4 boxes per language.
+            Assert.Contains("python 4/4", checks.GetProperty("prestarted_sandboxes").GetProperty("description").GetString());
         }
 
         using var readyOutside = await outside.GetAsync("/readyz");
