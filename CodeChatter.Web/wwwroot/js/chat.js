@@ -576,6 +576,7 @@
 
     const opened = stream || openStream(reply.dataset.eventsUrl);
     const source = opened.source;
+    let over = false;
     opened.attach({
       chunk: event => {
         const chunk = JSON.parse(event.data);
@@ -607,13 +608,15 @@
         }
       },
       end: event => {
+        over = true;
         source.close();
         clearInterval(timer);
         finish(reply, JSON.parse(event.data)).then(settle);
       },
       error: () => {
-        // The browser reconnects by itself (sending Last-Event-ID) unless the server refused the stream.
-        if (source.readyState === EventSource.CLOSED) {
+        // The browser reconnects by itself (sending Last-Event-ID) unless the server refused the stream. An
+        // error replayed after the end (a stream opened early saw the server close it) is not a loss.
+        if (!over && source.readyState === EventSource.CLOSED) {
           clearInterval(timer);
           const status = reply.querySelector('.running');
           if (status) status.textContent = 'Lost the live output. Reload the page to see the result.';
