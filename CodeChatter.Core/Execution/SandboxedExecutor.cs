@@ -26,7 +26,7 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     private readonly SandboxEnvironment _environment;
     private readonly ILogger<SandboxedExecutor> _logger;
     private readonly SandboxLauncher _launcher = new();
-    private readonly SandboxLauncher _prestarter;
+    private readonly SandboxLauncher _prestarter = new("sandbox-prestarter");
     private readonly SandboxLauncher _cleaner = new("sandbox-cleaner");
     private readonly UidSlots _slots;
     private readonly string _runRoot;
@@ -55,7 +55,6 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
         _time = time ?? TimeProvider.System;
         _environment = environment;
         _logger = logger;
-        _prestarter = new SandboxLauncher("sandbox-prestarter");
         _runRoot = PrepareRunRoot(_options.RunDirectory);
         RemoveStaleLeftovers();
         _seccompFilterPath = WriteSeccompFilter();
@@ -232,9 +231,10 @@ public sealed class SandboxedExecutor : ICodeExecutor, IDisposable
     /// run would otherwise start its box cold. Below normal only where the box can be raised again at
     /// hand-over: a root server, which gives each box a uid of its own.
     /// </summary>
-    private static readonly TimeSpan PrestartReadyTimeout = TimeSpan.FromSeconds(60);
-
     private int PrestartNicenessFor(bool urgent) => urgent || !_environment.RunningAsRoot ? 0 : _options.PrestartNiceness;
+
+    /// <summary>How long a pre-started box may take until it waits for code before it counts as failed.</summary>
+    private static readonly TimeSpan PrestartReadyTimeout = TimeSpan.FromSeconds(60);
 
     // A pre-started box gets the instance's limits; a run may tighten them at hand-over.
     private async Task<SandboxProcess> StartWaitingAsync(string languageId, bool urgent)

@@ -18,7 +18,10 @@ internal static class PythonSitePackages
     /// <summary>The interpreter flag that leaves <c>site</c> out of start-up.</summary>
     public const string NoSiteFlag = "-S";
 
-    /// <summary>Python source that defines and calls <c>_cc_site()</c>: package folders on the path, site's builtins.</summary>
+    /// <summary>
+    /// Python source defining <c>_cc_site()</c>, which puts the package folders on the path and defines site's
+    /// builtins; a Python that runs snippets calls it first (an exec-mode bootstrap, which runs none, does not).
+    /// </summary>
     public const string Source = """
         def _cc_site():
             import os, sys, site
@@ -28,8 +31,6 @@ internal static class PythonSitePackages
             site.setquit()
             site.setcopyright()
             site.sethelper()
-        _cc_site()
-        del _cc_site
 
         """;
 }

@@ -89,6 +89,7 @@ internal static class SandboxBootstrap
             os._exit(status)
         _mode = sys.argv[1]
         if _mode != "exec":
+            _cc_site()
             _display, _richest, _emit, _flush_figures, (_snapshot, _emit_files) = _cc_display_support()
         if _mode == "python":
             # What every run needs after its hand-over (its limits, the end's thread join), imported while

@@ -29,7 +29,6 @@ internal sealed class SandboxProcess : IDisposable
     private int _stopReason;
     private int _handedOver;
     private bool _startedBelowNormal;
-    private bool _announcesReady;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SandboxProcess(SandboxEnvironment environment, RunCgroup? cgroup, UidSlots.Lease lease, string hostDirectory, EffectiveLimits limits)
@@ -62,11 +61,11 @@ internal sealed class SandboxProcess : IDisposable
         SandboxLauncher launcher, SandboxEnvironment environment, IReadOnlyList<string> arguments,
         string hostDirectory, RunCgroup? cgroup, UidSlots.Lease lease, EffectiveLimits limits, int niceness = 0, bool announcesReady = false)
     {
-        var sandbox = new SandboxProcess(environment, cgroup, lease, hostDirectory, limits) { _announcesReady = announcesReady };
+        var sandbox = new SandboxProcess(environment, cgroup, lease, hostDirectory, limits);
         if (!announcesReady) sandbox._ready.TrySetResult();
         try
         {
-            await sandbox.LaunchAsync(launcher, arguments, niceness);
+            await sandbox.LaunchAsync(launcher, arguments, niceness, announcesReady);
             return sandbox;
         }
         catch
@@ -76,7 +75,7 @@ internal sealed class SandboxProcess : IDisposable
         }
     }
 
-    private async Task LaunchAsync(SandboxLauncher launcher, IReadOnlyList<string> arguments, int niceness)
+    private async Task LaunchAsync(SandboxLauncher launcher, IReadOnlyList<string> arguments, int niceness, bool announcesReady)
     {
         _stdout = new BoundedOutputCapture(OutputStream.Stdout, () => _limits.StoredOutputBytesPerStream, () => Stop(StopReason.OutputCap));
         _stderr = new BoundedOutputCapture(OutputStream.Stderr, () => _limits.StoredOutputBytesPerStream, () => Stop(StopReason.OutputCap));
@@ -84,7 +83,7 @@ internal sealed class SandboxProcess : IDisposable
             .WithArguments(arguments.Skip(1))
             .WithWorkingDirectory(_hostDirectory)
             .WithStandardInputPipe(PipeSource.Create(WriteStdinAsync))
-            .WithStandardOutputPipe(PipeTarget.Create(_announcesReady ? ReadReadyThenOutputAsync : _stdout.ReadAsync))
+            .WithStandardOutputPipe(PipeTarget.Create(announcesReady ? ReadReadyThenOutputAsync : _stdout.ReadAsync))
             .WithStandardErrorPipe(PipeTarget.Create(_stderr.ReadAsync))
             .WithValidation(CommandResultValidation.None);
         // The box's first link puts itself into the run's cgroups (see SandboxCommandLine): the
@@ -109,15 +108,13 @@ internal sealed class SandboxProcess : IDisposable
         try
         {
             await source.ReadExactlyAsync(line, cancellationToken);
+            if (line.AsSpan().SequenceEqual(SandboxBootstrap.ReadyLine)) _ready.TrySetResult();
+            else _ready.TrySetException(new InvalidOperationException("the pre-started box printed something other than its ready line"));
         }
         catch (Exception exception) when (exception is EndOfStreamException or IOException or OperationCanceledException)
         {
             _ready.TrySetException(new InvalidOperationException("the pre-started box ended before it was ready", exception));
-            await _stdout.ReadAsync(source, cancellationToken);
-            return;
         }
-        if (line.AsSpan().SequenceEqual(SandboxBootstrap.ReadyLine)) _ready.TrySetResult();
-        else _ready.TrySetException(new InvalidOperationException("the pre-started box printed something other than its ready line"));
         await _stdout.ReadAsync(source, cancellationToken);
     }
 

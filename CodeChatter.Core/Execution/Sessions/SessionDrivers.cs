@@ -69,6 +69,7 @@ internal static class SessionDrivers
     /// on fd 0 fed by a thread from the control stream (kept on another descriptor).
     /// </summary>
     private const string PythonDriver = Sandbox.PythonSitePackages.Source + Sandbox.PythonDisplaySupport.Source + """
+        _cc_site()
         import os, sys, signal, threading, builtins, types, linecache, ast, traceback
         def _driver():
             display, richest, emit, flush_figures, (snapshot, emit_files) = _cc_display_support()

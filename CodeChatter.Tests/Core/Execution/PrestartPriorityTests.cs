@@ -36,6 +36,25 @@ public sealed class PrestartPriorityTests(SandboxFixture sandbox)
         }
     }
 
+    [Fact]
+    public async Task A_box_that_waited_below_normal_priority_runs_its_snippet_at_normal_priority()
+    {
+        // Arrange: the pool keeps two Python boxes; by the third run in a row, each taken once the pool was full
+        // again, the box handed over is one started while another waited, so it waited at nice 19 (on a root server).
+        sandbox.UsePrestarted = true;
+        var niceness = new List<string>();
+
+        // Act
+        for (var run = 0; run < 3; run++)
+        {
+            sandbox.WaitingSandboxes();
+            niceness.Add((await sandbox.RunAsync("python", "import os; print(os.nice(0))")).Stdout);
+        }
+
+        // Assert
+        Assert.Equal(["0\n", "0\n", "0\n"], niceness);
+    }
+
     // Field 19 of /proc/PID/stat, counted after the command name's closing parenthesis (it may hold spaces).
     private static int NicenessOf(int pid)
     {

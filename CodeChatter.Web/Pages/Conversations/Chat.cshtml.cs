@@ -54,14 +54,12 @@ public class ChatModel(
     [BindProperty(SupportsGet = true, Name = "all")]
     public bool ShowAll { get; set; }
 
+    /// <summary>How many earlier messages the page leaves out.</summary>
+    public int EarlierMessages => ShowAll ? 0 : Math.Max(0, Conversation.Messages.Count - NewestMessagesShown);
+
     /// <summary>The messages the page draws: the newest <see cref="NewestMessagesShown"/>, or all of them.</summary>
     public IReadOnlyList<MessageView> ShownMessages =>
-        ShowAll || Conversation.Messages.Count <= NewestMessagesShown
-            ? Conversation.Messages
-            : Conversation.Messages.Skip(Conversation.Messages.Count - NewestMessagesShown).ToList();
-
-    /// <summary>How many earlier messages the page leaves out.</summary>
-    public int EarlierMessages => Conversation.Messages.Count - ShownMessages.Count;
+        EarlierMessages == 0 ? Conversation.Messages : Conversation.Messages.Skip(EarlierMessages).ToList();
 
     /// <param name="id">The conversation.</param>
     /// <param name="edit">A sent snippet of this conversation to load into the compose form ("Edit as new message").</param>
