@@ -1,13 +1,20 @@
 using CodeChatter.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CodeChatter.Data;
 
-/// <summary>The one database: Identity's tables plus conversations, snippets, runs, tokens and the audit log.</summary>
-public class ChatDbContext(DbContextOptions<ChatDbContext> options) : IdentityDbContext<ChatUser>(options)
+/// <summary>
+/// The one database: Identity's tables plus conversations, snippets, runs, tokens and the audit log, and the
+/// Data Protection keys that sign cookies when several web instances must read each other's (see
+/// <c>DataProtectionKeys</c>; the single-instance default keeps them as files in the data directory).
+/// </summary>
+public class ChatDbContext(DbContextOptions<ChatDbContext> options) : IdentityDbContext<ChatUser>(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Snippet> Snippets => Set<Snippet>();
     public DbSet<Execution> Executions => Set<Execution>();

@@ -39,6 +39,7 @@ public static class OwnershipQueries
     {
         ArgumentNullException.ThrowIfNull(db);
         var code = nameof(Core.Chat.SnippetKind.Code);
+        if (db.Database.IsNpgsql()) return LanguagesUsedOnPostgresAsync(db, userId, code, cancellationToken);
         return db.Database.SqlQuery<string>($"""
             WITH RECURSIVE "languages"("Language") AS (
                 SELECT MIN("Language") FROM "Snippets"
@@ -49,6 +50,24 @@ public static class OwnershipQueries
             WHERE "l"."Language" IS NOT NULL AND EXISTS (
                 SELECT 1 FROM "Conversations" AS "c"
                 CROSS JOIN "Snippets" AS "s" ON "s"."ConversationId" = "c"."Id" AND "s"."Language" = "l"."Language"
+                WHERE "c"."OwnerId" = {userId} AND "s"."Kind" = {code})
+            ORDER BY "l"."Language"
+            """).ToListAsync(cancellationToken);
+    }
+
+    // PostgreSQL's planner picks the join order itself (and has no CROSS JOIN ... ON); the same walk otherwise.
+    private static Task<List<string>> LanguagesUsedOnPostgresAsync(ChatDbContext db, string userId, string code, CancellationToken cancellationToken)
+    {
+        return db.Database.SqlQuery<string>($"""
+            WITH RECURSIVE "languages"("Language") AS (
+                SELECT MIN("Language") FROM "Snippets"
+                UNION ALL
+                SELECT (SELECT MIN("s"."Language") FROM "Snippets" AS "s" WHERE "s"."Language" > "languages"."Language")
+                FROM "languages" WHERE "languages"."Language" IS NOT NULL)
+            SELECT "l"."Language" AS "Value" FROM "languages" AS "l"
+            WHERE "l"."Language" IS NOT NULL AND EXISTS (
+                SELECT 1 FROM "Conversations" AS "c"
+                JOIN "Snippets" AS "s" ON "s"."ConversationId" = "c"."Id" AND "s"."Language" = "l"."Language"
                 WHERE "c"."OwnerId" = {userId} AND "s"."Kind" = {code})
             ORDER BY "l"."Language"
             """).ToListAsync(cancellationToken);

@@ -40,13 +40,13 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.Property(e => e.SandboxLevel).HasConversion(WireNames.SandboxLevel).HasMaxLength(32);
         builder.Property(e => e.SessionEvent).HasConversion(WireNames.SessionEvent).HasMaxLength(32);
         builder.Ignore(e => e.IsRunning);
-        // Output is kept as its UTF-8 bytes, never as SQLite text: Microsoft.Data.Sqlite binds a string of
+        // Output is kept as its UTF-8 bytes (BLOB on SQLite, bytea on PostgreSQL), never as text: Microsoft.Data.Sqlite binds a string of
         // more than 512 bytes NUL-terminated, so a TEXT column kept only what came before a NUL the
         // snippet printed. Output is shown and compared, never searched in SQL.
-        builder.Property(e => e.Stdout).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
-        builder.Property(e => e.Stderr).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
+        builder.Property(e => e.Stdout).HasConversion(OutputBytes.Converter);
+        builder.Property(e => e.Stderr).HasConversion(OutputBytes.Converter);
         // Typed input is kept losslessly for the same reason: a person can type a NUL (Ctrl+@).
-        builder.Property(e => e.TypedInput).HasConversion(OutputBytes.Converter).HasColumnType("BLOB");
+        builder.Property(e => e.TypedInput).HasConversion(OutputBytes.Converter);
         builder.Property(e => e.OutputsOmitted).HasMaxLength(1000);
         builder.HasOne(e => e.Snippet).WithMany(s => s.Executions).HasForeignKey(e => e.SnippetId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.SnippetId, e.StartedAt });
@@ -66,7 +66,6 @@ internal sealed class ExecutionOutputConfiguration : IEntityTypeConfiguration<Ex
     {
         builder.Property(o => o.MediaType).HasMaxLength(64);
         builder.Property(o => o.Sha256).HasMaxLength(64);
-        builder.Property(o => o.Content).HasColumnType("BLOB");
         builder.Property(o => o.FileName).HasMaxLength(400);
         builder.HasOne(o => o.Execution).WithMany(e => e.Outputs).HasForeignKey(o => o.ExecutionId).OnDelete(DeleteBehavior.Cascade);
         // A run's items in order, read with its reply.
@@ -80,7 +79,6 @@ internal sealed class ConversationAttachmentConfiguration : IEntityTypeConfigura
     {
         builder.Property(a => a.Name).HasMaxLength(400);
         builder.Property(a => a.Sha256).HasMaxLength(64);
-        builder.Property(a => a.Content).HasColumnType("BLOB");
         builder.HasOne(a => a.Conversation).WithMany().HasForeignKey(a => a.ConversationId).OnDelete(DeleteBehavior.Cascade);
         // One file per name in a conversation: attaching the same name again replaces it.
         builder.HasIndex(a => new { a.ConversationId, a.Name }).IsUnique();

@@ -29,7 +29,8 @@ public sealed class EfRunRetention(ChatDbContext db, IDatabaseBackup size, ILogg
             runsRemoved += await db.Executions.Where(e => e.FinishedAt != null && e.StartedAt < cutoffUtc).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        if (runsRemoved + conversationsRemoved > 0)
+        // SQLite gives freed pages back to the disk only by VACUUM; PostgreSQL's autovacuum looks after its own.
+        if (runsRemoved + conversationsRemoved > 0 && db.Database.IsSqlite())
         {
             try
             {

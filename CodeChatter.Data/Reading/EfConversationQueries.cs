@@ -77,9 +77,12 @@ public sealed class EfConversationQueries(ChatDbContext db, IOptions<ExecutionOp
         var matching = db.Conversations.OwnedBy(userId);
         if (!string.IsNullOrWhiteSpace(titleFilter))
         {
-            // SQLite's LIKE ignores case (for ASCII letters, as its lower() would too); the title's own % and _ are escaped.
+            // Case is ignored: SQLite's LIKE does so (for ASCII letters, as its lower() would too); PostgreSQL's LIKE
+            // does not, so it is ILIKE there. The title's own % and _ are escaped.
             var pattern = "%" + LikePattern.Escape(titleFilter.Trim()) + "%";
-            matching = matching.Where(c => EF.Functions.Like(c.Title, pattern, LikePattern.EscapeCharacter));
+            matching = db.Database.IsNpgsql()
+                ? matching.Where(c => EF.Functions.ILike(c.Title, pattern, LikePattern.EscapeCharacter))
+                : matching.Where(c => EF.Functions.Like(c.Title, pattern, LikePattern.EscapeCharacter));
         }
         var total = await matching.CountAsync(cancellationToken);
         var items = await NewestFirst(matching).Take(limit)

@@ -1,19 +1,17 @@
 using CodeChatter.Data;
+using CodeChatter.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Tests.Data;
 
-/// <summary>A real SQLite file of its own, migrated like production, for tests of the data layer's queries.</summary>
+/// <summary>A real database of its own, migrated like production, for tests of the data layer's queries.</summary>
 public sealed class MigratedDatabase : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("codechatter-data-tests-").FullName;
 
-    public ChatDbContext Open() => new(new DbContextOptionsBuilder<ChatDbContext>()
-        .UseSqlite(
-            new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "codechatter.db"), DefaultTimeout = 30 }.ToString(),
-            sqlite => sqlite.MigrationsAssembly(DataServiceCollectionExtensions.SqliteMigrationsAssembly))
-        .Options);
+    /// <summary>A context on this run's engine (SQLite, or PostgreSQL in test.sh's second pass).</summary>
+    public ChatDbContext Open() => new(TestDatabase.OptionsFor(_directory));
 
     public async Task InitializeAsync()
     {

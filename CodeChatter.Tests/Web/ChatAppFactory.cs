@@ -1,3 +1,4 @@
+using CodeChatter.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -32,7 +33,11 @@ public class ChatAppFactory : WebApplicationFactory<Program>
 
     public string DataDirectory => _directory;
 
+    /// <summary>The SQLite file, for tests of what only the SQLite default does (its backups, its disk use).</summary>
     public string DatabasePath => Path.Combine(_directory, "codechatter.db");
+
+    /// <summary>The database settings as environment variables, for a command-line verb run as a child process.</summary>
+    public IReadOnlyDictionary<string, string> DatabaseEnvironment => TestDatabase.EnvironmentFor(_directory);
 
     /// <summary>Where clients send requests: the in-memory server, or the port real Kestrel listens on once started.</summary>
     public Uri ServerAddress
@@ -54,7 +59,11 @@ public class ChatAppFactory : WebApplicationFactory<Program>
         // machine (parallel test classes, another test run) must never share uids.
         var uidBase = 1_000_000 + (Environment.ProcessId % 100_000) * 1_000 + Interlocked.Increment(ref _instances) * 16;
         builder.UseSetting("Execution:SandboxUidBase", uidBase.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("ConnectionStrings:Default", new SqliteConnectionStringBuilder { DataSource = DatabasePath, DefaultTimeout = 30 }.ToString());
+        // The SQLite file in the data directory, or this directory's own database on the run's PostgreSQL server.
+        foreach (var (key, value) in TestDatabase.SettingsFor(_directory))
+        {
+            builder.UseSetting(key, value);
+        }
         // Every test class signs in and calls the API from one address; tests of the limits lower them.
         builder.UseSetting("RateLimits:SignInPermitLimit", "100000");
         builder.UseSetting("RateLimits:ApiPermitLimit", "100000");

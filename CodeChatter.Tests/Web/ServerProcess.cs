@@ -51,6 +51,7 @@ public sealed class ServerProcess : IDisposable
         foreach (var argument in new[] { dll, "--urls", address.ToString().TrimEnd('/') }) start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["DataDirectory"] = dataDirectory;
+        foreach (var (key, value) in Infrastructure.TestDatabase.EnvironmentFor(dataDirectory)) start.Environment[key] = value;
         // Like ChatAppFactory: never share sandbox uids with another server on this machine.
         var uidBase = 1_500_000 + (Environment.ProcessId % 100_000) * 1_000 + Interlocked.Increment(ref _instances) * 16;
         start.Environment["Execution__SandboxUidBase"] = uidBase.ToString(System.Globalization.CultureInfo.InvariantCulture);

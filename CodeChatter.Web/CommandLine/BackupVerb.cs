@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using CodeChatter.Core.Operations;
 using CodeChatter.Data;
+using CodeChatter.Data.Operations;
+using CodeChatter.Data.Providers;
 using Microsoft.Data.Sqlite;
 
 namespace CodeChatter.Web.CommandLine;
@@ -25,6 +27,11 @@ internal static class BackupVerb
     private static async Task<int> BackupAsync(VerbServices services, string destination, CancellationToken cancellationToken)
     {
         var provider = services.Provider;
+        if (DatabaseProviders.From(provider.GetRequiredService<IConfiguration>()) == DatabaseProvider.Postgres)
+        {
+            await Console.Error.WriteLineAsync($"backup: {PostgresDatabaseBackup.UsePgDump}");
+            return 1;
+        }
         var database = new SqliteConnectionStringBuilder(DataServiceCollectionExtensions.ResolveConnectionString(
             provider.GetRequiredService<IConfiguration>(), Directory.GetCurrentDirectory())).DataSource;
         if (!File.Exists(database))

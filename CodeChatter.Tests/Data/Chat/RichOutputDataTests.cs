@@ -5,6 +5,7 @@ using CodeChatter.Data;
 using CodeChatter.Data.Admin;
 using CodeChatter.Data.Entities;
 using CodeChatter.Data.Reading;
+using CodeChatter.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -124,6 +125,7 @@ public class RichOutputDataTests(MigratedDatabase database) : IClassFixture<Migr
     }
 
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task Runs_stored_before_rich_output_read_with_no_items_after_the_migration()
     {
         var directory = Directory.CreateTempSubdirectory("codechatter-data-tests-").FullName;

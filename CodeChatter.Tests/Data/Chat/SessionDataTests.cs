@@ -4,6 +4,7 @@ using CodeChatter.Core.Execution.Sessions;
 using CodeChatter.Data;
 using CodeChatter.Data.Entities;
 using CodeChatter.Data.Reading;
+using CodeChatter.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -17,6 +18,7 @@ public class SessionDataTests(MigratedDatabase database) : IClassFixture<Migrate
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task Conversations_stored_before_sessions_existed_read_fresh_after_the_migration()
     {
         var directory = Directory.CreateTempSubdirectory("codechatter-data-tests-").FullName;

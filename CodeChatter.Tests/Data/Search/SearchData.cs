@@ -3,7 +3,7 @@ using CodeChatter.Core.Execution;
 using CodeChatter.Core.Search;
 using CodeChatter.Data;
 using CodeChatter.Data.Entities;
-using CodeChatter.Data.Search;
+using CodeChatter.Tests.Infrastructure;
 
 namespace CodeChatter.Tests.Data.Search;
 
@@ -50,13 +50,13 @@ internal sealed class SearchData(MigratedDatabase database)
     public async Task<SearchResults> SearchAsync(string userId, string query, SearchRequest? filters = null)
     {
         await using var db = database.Open();
-        return await new SearchService(new FtsSearchQueries(db)).SearchOwnAsync(userId, (filters ?? new SearchRequest(null)) with { Query = query });
+        return await new SearchService(TestDatabase.SearchQueries(db)).SearchOwnAsync(userId, (filters ?? new SearchRequest(null)) with { Query = query });
     }
 
     public async Task<SearchResults> SearchEveryonesAsync(string query)
     {
         await using var db = database.Open();
-        return await new SearchService(new FtsSearchQueries(db)).SearchEveryonesAsync(new SearchRequest(query));
+        return await new SearchService(TestDatabase.SearchQueries(db)).SearchEveryonesAsync(new SearchRequest(query));
     }
 
     /// <summary>The runs (execution ids) a person's search finds, newest first.</summary>

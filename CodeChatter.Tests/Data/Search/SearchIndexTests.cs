@@ -4,6 +4,7 @@ using CodeChatter.Core.Search;
 using CodeChatter.Data;
 using CodeChatter.Data.Operations;
 using CodeChatter.Data.Search;
+using CodeChatter.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -103,13 +104,14 @@ public class SearchIndexTests(MigratedDatabase database) : IClassFixture<Migrate
         var recent = await _data.RunAsync(person, "print('gnu')", conversationId: old.ConversationId);
         await using (var db = database.Open())
         {
-            await new EfRunRetention(db, new SqliteDatabaseBackup(db), NullLogger<EfRunRetention>.Instance).RemoveOlderThanAsync(SearchData.Now.AddDays(-365));
+            await new EfRunRetention(db, TestDatabase.Backup(db), NullLogger<EfRunRetention>.Instance).RemoveOlderThanAsync(SearchData.Now.AddDays(-365));
         }
 
         Assert.Equal([recent.ExecutionId], await _data.FoundRunsAsync(person, "gnu"));
     }
 
     [Fact]
+    [Trait(TestDatabase.Trait, TestDatabase.SqliteOnly)]
     public async Task The_migration_indexes_what_was_stored_before_it()
     {
         var directory = Directory.CreateTempSubdirectory("codechatter-data-tests-").FullName;
@@ -143,7 +145,7 @@ public class SearchIndexTests(MigratedDatabase database) : IClassFixture<Migrate
                 await migrated.Database.MigrateAsync();
             }
             await using var db = new ChatDbContext(options);
-            var search = new SearchService(new FtsSearchQueries(db));
+            var search = new SearchService(TestDatabase.SearchQueries(db));
 
             var pangolin = (await search.SearchOwnAsync("old-user", new SearchRequest("pangolin"))).Hits.Items;
             Assert.Equal([(long?)null, 700], pangolin.Select(h => h.ExecutionId));

@@ -194,7 +194,7 @@ public class SearchQueryTests(MigratedDatabase database) : IClassFixture<Migrate
         var runs = new List<long?>();
         for (var i = 0; i < 6; i++) runs.Add((await _data.RunAsync(person, $"print({i})  # mole and more words here")).ExecutionId);
         await using var db = database.Open();
-        var queries = new CodeChatter.Data.Search.FtsSearchQueries(db);
+        var queries = CodeChatter.Tests.Infrastructure.TestDatabase.SearchQueries(db);
         SearchCriteria Criteria(SearchOrder order) => new(SearchTerms.Parse("mole"), person, new SearchRequest("mole", Order: order), PageSize: 3, CountLimit: 4);
 
         var newest = await queries.SearchAsync(Criteria(SearchOrder.Newest));

@@ -50,6 +50,7 @@ public class RetentionTests(ChatAppFactory factory) : IClassFixture<ChatAppFacto
     }
 
     [Fact]
+    [Trait(Infrastructure.TestDatabase.Trait, Infrastructure.TestDatabase.SqliteOnly)]
     public async Task The_dashboard_and_the_data_page_show_the_database_size()
     {
         using var admin = await AdminAccounts.AdminAsync(factory);

@@ -13,6 +13,7 @@ namespace CodeChatter.Tests.Web.Api;
 /// The database's disk fills up while a run is in flight: the snippet has run, its result cannot be stored.
 /// A real SQLite file on a small tmpfs that the test fills, so it needs root (to mount it).
 /// </summary>
+[Trait(Infrastructure.TestDatabase.Trait, Infrastructure.TestDatabase.SqliteOnly)]
 public class DiskFullTests
 {
     [Fact]

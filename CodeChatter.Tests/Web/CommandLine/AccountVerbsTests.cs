@@ -18,7 +18,7 @@ public class AccountVerbsTests(ChatAppFactory factory) : IClassFixture<ChatAppFa
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CodeChatter.Web.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DataDirectory"] = factory.DataDirectory;
-        start.Environment["ConnectionStrings__Default"] = $"Data Source={factory.DatabasePath};Default Timeout=30";
+        foreach (var (key, value) in factory.DatabaseEnvironment) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -10,6 +10,8 @@ using Xunit.Abstractions;
 namespace CodeChatter.Tests.Web.CommandLine;
 
 /// <summary><c>backup --to FILE</c>, run as the real binary on the database of a server that is busy running snippets.</summary>
+/// <remarks>The SQLite default's own backup: on PostgreSQL the server's tools back up (the verb says so).</remarks>
+[Trait(Infrastructure.TestDatabase.Trait, Infrastructure.TestDatabase.SqliteOnly)]
 public sealed class BackupVerbTests(ChatAppFactory factory, ITestOutputHelper output) : IClassFixture<ChatAppFactory>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("codechatter-backups-").FullName;

@@ -47,7 +47,7 @@ public sealed class PublishedApp : IAsyncLifetime
     /// <summary>Runs one of the published app's verbs on its data directory.</summary>
     public Task<(int ExitCode, string Stdout, string Stderr)> RunVerbAsync(params string[] arguments) =>
         RunAsync("dotnet", [Path.Combine(AppDirectory, "CodeChatter.Web.dll"), .. arguments], AppDirectory,
-            new Dictionary<string, string> { ["DataDirectory"] = DataDirectory });
+            new Dictionary<string, string>(Infrastructure.TestDatabase.EnvironmentFor(DataDirectory)) { ["DataDirectory"] = DataDirectory });
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
         string program, string[] arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
