@@ -12,6 +12,12 @@ run_needs=(/usr/bin/bwrap:bubblewrap "/usr/lib/$(uname -m)-linux-gnu/libseccomp.
 test_needs=("${run_needs[@]}" /usr/bin/node:nodejs /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev /usr/bin/chromium:chromium)
 # Debian's nbformat validates exported notebooks in the tests (the app writes and reads them itself).
 test_needs+=(/usr/lib/python3/dist-packages/nbformat:python3-nbformat)
+# The tests' second pass runs the integration suite on PostgreSQL: a throwaway server from Debian's package,
+# started by the tests themselves on a free port (the package's own service is never used).
+postgres_bin=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1 || true)
+test_needs+=("${postgres_bin:-/usr/lib/postgresql/15/bin/postgres}:postgresql")
+# The cluster transport tests start their own throwaway redis-server the same way.
+test_needs+=(/usr/bin/redis-server:redis-server)
 # The benchmark's warm Jupyter kernel baseline (CodeChatter.Benchmarks/jupyter_roundtrip.py); the app never uses them.
 bench_needs=("${test_needs[@]}" /usr/lib/python3/dist-packages/ipykernel:python3-ipykernel /usr/lib/python3/dist-packages/jupyter_client:python3-jupyter-client)
 
