@@ -1,0 +1,48 @@
+using StackExchange.Redis;
+
+namespace CodeChatter.Cluster;
+
+/// <summary>
+/// Every Redis key and channel the cluster uses, in one place, so the queue, the leases and the
+/// channels agree on names (the queue's enqueue script reads a runner's lease key, for one).
+/// </summary>
+internal static class ClusterKeys
+{
+    /// <summary>The consumer group every runner reads the run streams through.</summary>
+    public const string RunnerGroup = "runners";
+
+    /// <summary>The stream any runner may take a run from.</summary>
+    public static readonly RedisKey SharedRuns = "cc:runs";
+
+    /// <summary>The set of runners that ever announced themselves and were not forgotten yet.</summary>
+    public static readonly RedisKey Runners = "cc:runners";
+
+    /// <summary>The stream of runs only <paramref name="runnerId"/> may take (its sessions live there).</summary>
+    public static RedisKey OwnedRuns(string runnerId) => $"cc:runs:{runnerId}";
+
+    /// <summary>The key whose expiry is <paramref name="runnerId"/>'s lease on life.</summary>
+    public static RedisKey Lease(string runnerId) => $"cc:runners:{runnerId}";
+
+    /// <summary>The slots one person holds across every instance.</summary>
+    public static RedisKey OwnerSlots(string ownerId) => $"cc:limits:owner:{ownerId}";
+
+    /// <summary>The places taken in the cluster-wide queue.</summary>
+    public static readonly RedisKey QueuePlaces = "cc:limits:queue";
+
+    /// <summary>A run's live output, in order, then its end.</summary>
+    public static RedisChannel Output(long executionId) => RedisChannel.Literal($"cc:run:{executionId}:output");
+
+    /// <summary>Stop and typed input for a run, from whichever web instance the person is on.</summary>
+    public static RedisChannel Control(long executionId) => RedisChannel.Literal($"cc:run:{executionId}:control");
+
+    /// <summary>
+    /// Runner ids become parts of key names: an empty id or one with a colon or whitespace would
+    /// make one runner's keys look like another's.
+    /// </summary>
+    public static string CheckRunnerId(string runnerId, string parameterName)
+    {
+        if (string.IsNullOrEmpty(runnerId) || runnerId.Any(c => c == ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            throw new ArgumentException("A runner id is a non-empty name without colons or whitespace.", parameterName);
+        return runnerId;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace CodeChatter.Cluster;
+
+/// <summary>Which of a run's outputs a chunk belongs to.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OutputStreamName>))]
+public enum OutputStreamName
+{
+    /// <summary>What the snippet wrote to standard output.</summary>
+    [JsonStringEnumMemberName("stdout")]
+    Stdout,
+
+    /// <summary>What the snippet wrote to standard error.</summary>
+    [JsonStringEnumMemberName("stderr")]
+    Stderr,
+
+    /// <summary>Anything else the runner reports as it goes (rich output, notices).</summary>
+    [JsonStringEnumMemberName("other")]
+    Other,
+}
+
+/// <summary>
+/// One message on a run's output channel: chunks numbered from 1 in the order they were written,
+/// then one <see cref="RunEnded"/>. Pub/sub drops whatever is sent while a subscriber is away, so a
+/// gap in the numbers tells the relay to fall back to the stored result.
+/// </summary>
+/// <param name="Sequence">The message's place in the run's output, from 1.</param>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "t")]
+[JsonDerivedType(typeof(OutputChunk), "chunk")]
+[JsonDerivedType(typeof(RunEnded), "end")]
+public abstract record RunOutputMessage(long Sequence);
+
+/// <summary>Text a run wrote.</summary>
+/// <param name="Sequence">The chunk's place in the run's output, from 1.</param>
+/// <param name="Stream">Where the run wrote it.</param>
+/// <param name="Text">What it wrote.</param>
+public sealed record OutputChunk(long Sequence, OutputStreamName Stream, string Text) : RunOutputMessage(Sequence);
+
+/// <summary>The run is over; nothing follows on its output channel.</summary>
+/// <param name="Sequence">One past the last chunk's number.</param>
+/// <param name="Status">The run's status, in the run-status vocabulary (<c>succeeded</c>, <c>timed_out</c>, ...).</param>
+public sealed record RunEnded(long Sequence, string Status) : RunOutputMessage(Sequence);
+
+/// <summary>A request to the runner of a run, from whichever web instance the person is on.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "t")]
+[JsonDerivedType(typeof(StopRun), "stop")]
+[JsonDerivedType(typeof(TypedInput), "input")]
+public abstract record RunControlMessage;
+
+/// <summary>The person pressed Stop.</summary>
+public sealed record StopRun : RunControlMessage;
+
+/// <summary>The person typed a line for the run's standard input.</summary>
+/// <param name="Text">What they typed, with its line ending if any.</param>
+public sealed record TypedInput(string Text) : RunControlMessage;

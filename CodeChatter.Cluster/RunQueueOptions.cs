@@ -1,0 +1,22 @@
+namespace CodeChatter.Cluster;
+
+/// <summary>How the run queue sizes its streams and waits on them.</summary>
+public sealed record RunQueueOptions
+{
+    /// <summary>
+    /// Roughly how many entries a run stream keeps (<c>XADD MAXLEN ~</c>). Trimming drops the oldest
+    /// entries whether or not anyone read them, so this sits far above any backlog the admission limits
+    /// let build up; it only bounds memory if those limits fail.
+    /// </summary>
+    public long MaxStreamLength { get; init; } = 100_000;
+
+    /// <summary>
+    /// How often a waiting read asks again. StackExchange.Redis never sends a blocking <c>XREADGROUP
+    /// BLOCK</c> (it would stall every other command on its one multiplexed connection), so a read that
+    /// waits for work asks again at this pace.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How many abandoned entries one reaper script takes before it lets other commands run.</summary>
+    public int ReapBatchSize { get; init; } = 100;
+}

@@ -1,0 +1,119 @@
+using CodeChatter.Cluster;
+using StackExchange.Redis;
+
+namespace CodeChatter.Tests.Cluster;
+
+public sealed class RedisRunLimitsTests : IAsyncLifetime
+{
+    private readonly TempRedisServer _server = new();
+    private ConnectionMultiplexer _first = null!;
+    private ConnectionMultiplexer _second = null!;
+    private RedisRunLimits _instanceA = null!;
+    private RedisRunLimits _instanceB = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        // Two web instances, each with its own connection, share the counts.
+        _first = await RedisConnection.ConnectAsync(_server.Configuration);
+        _second = await RedisConnection.ConnectAsync(_server.Configuration);
+        _instanceA = new RedisRunLimits(_first);
+        _instanceB = new RedisRunLimits(_second);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _first.DisposeAsync();
+        await _second.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_acquires_from_two_instances_take_exactly_the_limit()
+    {
+        var attempts = Enumerable.Range(0, 50)
+            .Select(i => (i % 2 == 0 ? _instanceA : _instanceB).TryAcquireAsync("ann", limit: 3))
+            .ToArray();
+
+        var granted = await Task.WhenAll(attempts);
+
+        Assert.Equal(3, granted.Count(g => g));
+        Assert.Equal(3, await _instanceA.HeldAsync("ann"));
+        Assert.True(await _instanceA.TryAcquireAsync("bob", limit: 3));
+    }
+
+    [Fact]
+    public async Task Fifty_runs_taking_and_giving_back_slots_never_hold_more_than_the_limit()
+    {
+        const int limit = 4;
+        var holding = 0;
+        var mostHeld = 0;
+
+        async Task RunAsync(RedisRunLimits limits)
+        {
+            while (!await limits.TryAcquireAsync("ann", limit)) await Task.Yield();
+            var now = Interlocked.Increment(ref holding);
+            InterlockedMax(ref mostHeld, now);
+            InterlockedMax(ref mostHeld, (int)await limits.HeldAsync("ann"));
+            Interlocked.Decrement(ref holding);
+            await limits.ReleaseAsync("ann");
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(i => RunAsync(i % 2 == 0 ? _instanceA : _instanceB)))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.InRange(mostHeld, 1, limit);
+        Assert.Equal(0, await _instanceA.HeldAsync("ann"));
+    }
+
+    [Fact]
+    public async Task Releasing_more_than_was_taken_never_goes_below_zero()
+    {
+        Assert.True(await _instanceA.TryAcquireAsync("ann", limit: 2));
+
+        await _instanceA.ReleaseAsync("ann");
+        await _instanceB.ReleaseAsync("ann");
+        await _instanceB.ReleaseAsync("ann");
+
+        Assert.Equal(0, await _instanceA.HeldAsync("ann"));
+        Assert.True(await _instanceA.TryAcquireAsync("ann", limit: 2));
+        Assert.True(await _instanceB.TryAcquireAsync("ann", limit: 2));
+        Assert.False(await _instanceA.TryAcquireAsync("ann", limit: 2));
+    }
+
+    [Fact]
+    public async Task The_cluster_wide_queue_fills_to_its_capacity_and_empties_to_zero()
+    {
+        var granted = await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(i => (i % 2 == 0 ? _instanceA : _instanceB).TryAcquireQueuePlaceAsync(capacity: 10)));
+
+        Assert.Equal(10, granted.Count(g => g));
+        Assert.Equal(10, await _instanceA.QueuePlacesTakenAsync());
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _instanceB.ReleaseQueuePlaceAsync()));
+        Assert.Equal(0, await _instanceA.QueuePlacesTakenAsync());
+        Assert.True(await _instanceA.TryAcquireQueuePlaceAsync(capacity: 10));
+    }
+
+    [Fact]
+    public async Task A_held_count_expires_so_a_crashed_instances_slots_come_back()
+    {
+        var limits = new RedisRunLimits(_first, new RunLimitOptions { SlotExpiry = TimeSpan.FromMilliseconds(300) });
+        Assert.True(await limits.TryAcquireAsync("ann", limit: 1));
+        Assert.False(await limits.TryAcquireAsync("ann", limit: 1));
+
+        await Eventually.HoldsAsync(async () => await limits.HeldAsync("ann") == 0, TimeSpan.FromSeconds(10), "the held count expiring");
+
+        Assert.True(await limits.TryAcquireAsync("ann", limit: 1));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current) return;
+            current = seen;
+        }
+    }
+}
