@@ -1,5 +1,6 @@
 using CodeChatter.Data;
 using CodeChatter.Data.Entities;
+using CodeChatter.Data.Providers;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
@@ -38,11 +39,19 @@ public static class IdentityServiceCollectionExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
         });
 
-        var keys = Path.Combine(DataServiceCollectionExtensions.DataDirectory(configuration, environment.ContentRootPath), "keys");
-        Directory.CreateDirectory(keys);
-        services.AddDataProtection()
-            .SetApplicationName("CodeChatter")
-            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+        var protection = services.AddDataProtection().SetApplicationName("CodeChatter");
+        if (DatabaseProviders.From(configuration) == DatabaseProvider.Postgres)
+        {
+            // Every web instance on the shared database signs and reads cookies with the same keys, so a sign-in
+            // on one instance holds on the others.
+            protection.PersistKeysToCodeChatterDatabase();
+        }
+        else
+        {
+            var keys = Path.Combine(DataServiceCollectionExtensions.DataDirectory(configuration, environment.ContentRootPath), "keys");
+            Directory.CreateDirectory(keys);
+            protection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Admin, policy => policy.RequireRole(Roles.Admin));
