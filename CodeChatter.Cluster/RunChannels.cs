@@ -39,6 +39,9 @@ public sealed class RunChannels(IConnectionMultiplexer redis)
     /// <summary>Sends typed input to the run <paramref name="executionId"/>; returns how many listeners got it.</summary>
     public Task<long> SendInputAsync(long executionId, string text) => PublishControlAsync(executionId, new TypedInput(text));
 
+    /// <summary>Tells the run <paramref name="executionId"/> that its typed input is over.</summary>
+    public Task<long> SendEndOfInputAsync(long executionId) => PublishControlAsync(executionId, new EndOfInput());
+
     /// <summary>Starts listening, as the runner of <paramref name="executionId"/>, for Stop and typed input.</summary>
     public async Task<RunChannelSubscription<RunControlMessage>> SubscribeControlAsync(long executionId) =>
         new(await Subscriber.SubscribeAsync(ClusterKeys.Control(executionId)), _ => false);

@@ -39,13 +39,20 @@ public sealed record OutputChunk(long Sequence, OutputStreamName Stream, string 
 /// <summary>The run is over; nothing follows on its output channel.</summary>
 /// <param name="Sequence">One past the last chunk's number.</param>
 /// <param name="Status">The run's status, in the run-status vocabulary (<c>succeeded</c>, <c>timed_out</c>, ...).</param>
-public sealed record RunEnded(long Sequence, string Status) : RunOutputMessage(Sequence);
+/// <param name="Result">The whole result as JSON (see <see cref="RemoteRun"/>), for the web instance that stores it.</param>
+public sealed record RunEnded(
+    long Sequence, string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Result = null) : RunOutputMessage(Sequence);
 
 /// <summary>A request to the runner of a run, from whichever web instance the person is on.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "t")]
 [JsonDerivedType(typeof(StopRun), "stop")]
 [JsonDerivedType(typeof(TypedInput), "input")]
+[JsonDerivedType(typeof(EndOfInput), "eof")]
 public abstract record RunControlMessage;
+
+/// <summary>The person's input is over (the run reads end of file), or the run ended on the web side.</summary>
+public sealed record EndOfInput : RunControlMessage;
 
 /// <summary>The person pressed Stop.</summary>
 public sealed record StopRun : RunControlMessage;

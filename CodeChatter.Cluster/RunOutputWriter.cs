@@ -17,7 +17,7 @@ public sealed class RunOutputWriter
     public Task WriteAsync(OutputStreamName stream, string text) =>
         _channels.PublishOutputAsync(_executionId, new OutputChunk(Interlocked.Increment(ref _sequence), stream, text));
 
-    /// <summary>Publishes the run's end with its <paramref name="status"/>; nothing may follow.</summary>
-    public Task EndAsync(string status) =>
-        _channels.PublishOutputAsync(_executionId, new RunEnded(Interlocked.Increment(ref _sequence), status));
+    /// <summary>Publishes the run's end with its <paramref name="status"/> and, when given, its whole result; nothing may follow.</summary>
+    public Task EndAsync(string status, string? result = null) =>
+        _channels.PublishOutputAsync(_executionId, new RunEnded(Interlocked.Increment(ref _sequence), status, result));
 }

@@ -1,3 +1,4 @@
+using CodeChatter.Cluster;
 using CodeChatter.Core;
 using CodeChatter.Core.Chat;
 using CodeChatter.Data;
@@ -16,6 +17,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddCodeChatterCore(builder.Configuration);
 builder.Services.AddCodeChatterChat();
 builder.Services.AddCodeChatterData(builder.Configuration, builder.Environment.ContentRootPath);
+// With Cluster:Redis set, runs travel through Redis to runner nodes; without it, nothing changes.
+builder.Services.AddCodeChatterCluster(builder.Configuration);
 builder.Services.AddCodeChatterIdentity(builder.Configuration, builder.Environment);
 builder.Services.AddCodeChatterPages();
 builder.Services.AddCodeChatterApi();

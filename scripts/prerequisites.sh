@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages CodeChatter needs, and nothing when all are present.
-# Usage: scripts/prerequisites.sh run|test|bench
+# Usage: scripts/prerequisites.sh run|test|bench|cluster
 # Each entry is "path-that-must-exist:debian-package". Paths are absolute on purpose: the sandbox
 # runs /usr/bin tools, so a python3 elsewhere on PATH (pyenv, conda) does not count.
 set -euo pipefail
@@ -21,11 +21,15 @@ test_needs+=(/usr/bin/redis-server:redis-server)
 # The benchmark's warm Jupyter kernel baseline (CodeChatter.Benchmarks/jupyter_roundtrip.py); the app never uses them.
 bench_needs=("${test_needs[@]}" /usr/lib/python3/dist-packages/ipykernel:python3-ipykernel /usr/lib/python3/dist-packages/jupyter_client:python3-jupyter-client)
 
+# scripts/cluster.sh: the app's needs, PostgreSQL and Redis, and curl to see each member answer.
+cluster_needs=("${run_needs[@]}" "${postgres_bin:-/usr/lib/postgresql/15/bin/postgres}:postgresql" /usr/bin/redis-server:redis-server /usr/bin/curl:curl)
+
 case "${1:-}" in
   run) needs=("${run_needs[@]}") ;;
+  cluster) needs=("${cluster_needs[@]}") ;;
   test) needs=("${test_needs[@]}") ;;
   bench) needs=("${bench_needs[@]}") ;;
-  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|bench|cluster" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -320,7 +320,7 @@ public sealed class RunService(
                 using var admitted = await admission.AdmitAsync(userId, live.Token);
                 metrics?.PhaseTook(RunPhases.Admission, admitting);
                 result = admitted.IsAdmitted
-                    ? await ExecuteWithInputsAsync(userId, request, place, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
+                    ? await ExecuteWithInputsAsync(userId, request with { ExecutionId = executionId }, place, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
                     : ExecutionResult.Rejected(admitted.Refusal!, executor.Level, time.GetUtcNow()) with { RetryAfter = admitted.RetryAfter };
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -22,6 +22,12 @@ public sealed record ExecutionRequest(string Language, string Code)
 
     /// <summary>Limits tighter than the instance defaults; a looser value is ignored.</summary>
     public ExecutionLimits? Limits { get; init; }
+
+    /// <summary>
+    /// The stored run this is, when there is one: an executor on another machine (a cluster's runner) names its
+    /// live output and takes Stop by it. Null for runs that are not stored (<c>exec</c>, probes).
+    /// </summary>
+    public long? ExecutionId { get; init; }
 }
 
 /// <summary>Per-request limits. Each null value means "the instance default".</summary>

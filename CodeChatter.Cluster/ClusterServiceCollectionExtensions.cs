@@ -1,0 +1,49 @@
+using CodeChatter.Core.Execution;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
+
+namespace CodeChatter.Cluster;
+
+/// <summary>Turns one process into a cluster member when <c>Cluster:Redis</c> is set; otherwise changes nothing.</summary>
+public static class ClusterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Redis connection, queue, channels and leases, and by <c>Cluster:Role</c> the queue-backed
+    /// executor (web) and the runner worker (runner); <c>both</c> does both.
+    /// </summary>
+    public static IServiceCollection AddCodeChatterCluster(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(ClusterOptions.Section);
+        var options = section.Get<ClusterOptions>() ?? new ClusterOptions();
+        if (string.IsNullOrWhiteSpace(options.Redis)) return services;
+        if (options.Role is not (ClusterRoles.Web or ClusterRoles.Runner or ClusterRoles.Both))
+        {
+            throw new InvalidOperationException($"Cluster:Role is \"{options.Role}\"; it must be web, runner or both.");
+        }
+        services.Configure<ClusterOptions>(section);
+        // Connected lazily on first use and reconnecting on its own: a Redis restart never needs the app restarted.
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConnection.Options(options.Redis)));
+        services.AddSingleton(provider => new RedisRunQueue(provider.GetRequiredService<IConnectionMultiplexer>()));
+        services.AddSingleton(provider => new RunChannels(provider.GetRequiredService<IConnectionMultiplexer>()));
+        services.AddSingleton(provider => new RunnerLeases(provider.GetRequiredService<IConnectionMultiplexer>()));
+        if (options.Serves)
+        {
+            // Stored runs go to the queue; whichever runner takes one executes it.
+            services.RemoveAll<ICodeExecutor>();
+            services.AddSingleton<ICodeExecutor, RedisCodeExecutor>();
+        }
+        if (options.Runs)
+        {
+            services.AddHostedService<RunnerWorker>();
+        }
+        else
+        {
+            // A web-only instance runs no fresh boxes of its own: nothing to keep warm.
+            services.PostConfigure<ExecutionOptions>(execution => execution.PrestartedSandboxesPerLanguage = 0);
+        }
+        return services;
+    }
+}

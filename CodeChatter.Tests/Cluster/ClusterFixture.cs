@@ -1,0 +1,82 @@
+using CodeChatter.Tests.Web;
+
+namespace CodeChatter.Tests.Cluster;
+
+/// <summary>
+/// A small cluster on this machine: a real redis-server, one web instance (role <c>web</c>: pages and the API,
+/// runs go to Redis) and two runner processes (role <c>runner</c>) of the real binary. Each runner hands its
+/// sandboxes uids from a range of its own, so a snippet printing its uid says which runner ran it.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly List<string> _directories = [];
+
+    public TempRedisServer Redis { get; } = new();
+
+    public ClusterWebFactory Web { get; private set; } = null!;
+
+    public ServerProcess[] Runners { get; } = new ServerProcess[2];
+
+    /// <summary>The first sandbox uid of each runner; a runner's runs use the few uids above it.</summary>
+    public int[] RunnerUidBases { get; } = new int[2];
+
+    public async Task InitializeAsync()
+    {
+        await Redis.InitializeAsync();
+        Web = new ClusterWebFactory(Redis.Configuration);
+        _ = Web.ServerAddress;
+        for (var i = 0; i < Runners.Length; i++)
+        {
+            RunnerUidBases[i] = 3_000_000 + (Environment.ProcessId % 1000) * 1000 + i * 100 + System.Threading.Interlocked.Increment(ref _fixtures) % 4 * 200;
+            Runners[i] = await StartRunnerAsync(i);
+        }
+    }
+
+    private static int _fixtures;
+
+    /// <summary>Which runner a uid printed by a snippet belongs to, or -1 for neither.</summary>
+    public int RunnerOf(int uid) => Array.FindIndex(RunnerUidBases, start => uid >= start && uid < start + 64);
+
+    private async Task<ServerProcess> StartRunnerAsync(int index)
+    {
+        var directory = Directory.CreateTempSubdirectory("codechatter-runner-").FullName;
+        _directories.Add(directory);
+        return await ServerProcess.StartAsync(directory, settings: new Dictionary<string, string>
+        {
+            ["Cluster__Redis"] = Redis.Configuration,
+            ["Cluster__Role"] = "runner",
+            ["Cluster__RunnerId"] = $"runner-{index + 1}-{Guid.NewGuid():N}",
+            ["Execution__SandboxUidBase"] = RunnerUidBases[index].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Execution__MaxConcurrentRuns"] = "2",
+            ["Execution__PrestartedSandboxesPerLanguage"] = "1",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var runner in Runners) runner?.Dispose();
+        await Web.DisposeAsync();
+        await Redis.DisposeAsync();
+        foreach (var directory in _directories)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+}
+
+/// <summary>A web instance of a cluster: its stored runs go to Redis; it runs no fresh box of its own.</summary>
+public sealed class ClusterWebFactory(string redis) : ChatAppFactory
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Cluster:Redis"] = redis,
+        ["Cluster:Role"] = "web",
+    };
+}
