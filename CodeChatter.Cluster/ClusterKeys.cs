@@ -32,6 +32,9 @@ internal static class ClusterKeys
     /// <summary>A run's live output, in order, then its end.</summary>
     public static RedisChannel Output(long executionId) => RedisChannel.Literal($"cc:run:{executionId}:output");
 
+    /// <summary>The mark a Stop leaves for a run no runner has taken yet.</summary>
+    public static RedisKey Stopped(long executionId) => $"cc:run:{executionId}:stopped";
+
     /// <summary>Stop and typed input for a run, from whichever web instance the person is on.</summary>
     public static RedisChannel Control(long executionId) => RedisChannel.Literal($"cc:run:{executionId}:control");
 

@@ -33,8 +33,19 @@ public sealed class RunChannels(IConnectionMultiplexer redis)
     public async Task<RunChannelSubscription<RunOutputMessage>> SubscribeOutputAsync(long executionId) =>
         new(await Subscriber.SubscribeAsync(ClusterKeys.Output(executionId)), message => message is RunEnded);
 
-    /// <summary>Asks the runner of <paramref name="executionId"/> to stop it; returns how many listeners got it.</summary>
-    public Task<long> SendStopAsync(long executionId) => PublishControlAsync(executionId, new StopRun());
+    /// <summary>
+    /// Asks the runner of <paramref name="executionId"/> to stop it, and leaves a mark for a runner that has not
+    /// taken it yet (a Stop published while the run waits in the queue reaches nobody).
+    /// </summary>
+    /// <returns>How many listeners got the Stop.</returns>
+    public async Task<long> SendStopAsync(long executionId)
+    {
+        await redis.GetDatabase().StringSetAsync(ClusterKeys.Stopped(executionId), 1, TimeSpan.FromHours(1));
+        return await PublishControlAsync(executionId, new StopRun());
+    }
+
+    /// <summary>Whether someone pressed Stop on <paramref name="executionId"/> before a runner took it.</summary>
+    public Task<bool> WasStoppedAsync(long executionId) => redis.GetDatabase().KeyExistsAsync(ClusterKeys.Stopped(executionId));
 
     /// <summary>Sends typed input to the run <paramref name="executionId"/>; returns how many listeners got it.</summary>
     public Task<long> SendInputAsync(long executionId, string text) => PublishControlAsync(executionId, new TypedInput(text));

@@ -88,6 +88,8 @@ public sealed class RunnerWorker(
             var request = RemoteRun.Request(entry.Ticket.Payload, executionId);
             using var stop = new CancellationTokenSource();
             await using var control = await channels.SubscribeControlAsync(executionId);
+            // Stopped while it waited in the queue: subscribed first, so a Stop after this check still arrives.
+            if (await channels.WasStoppedAsync(executionId)) await stop.CancelAsync();
             var listening = ListenAsync(control, request.Input, stop);
             result = await executor.ExecuteAsync(request, chunk =>
             {
@@ -95,9 +97,9 @@ public sealed class RunnerWorker(
                 lock (publishing) published.Add(writer.WriteAsync(chunk.Stream == OutputStream.Stderr ? OutputStreamName.Stderr : OutputStreamName.Stdout, chunk.Text));
             }, stop.Token);
             if (stop.IsCancellationRequested) result = result with { Status = RunStatus.Killed };
-            request.Input?.End();
             await control.DisposeAsync();
             await listening;
+            request.Input?.End();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -12,14 +12,14 @@ public static class DatabaseInitializer
     /// would run them as a deployment step instead), switches SQLite to WAL so readers never wait for
     /// the writer, and closes runs left in flight by a crash or kill as internal_error/"interrupted".
     /// </summary>
-    public static async Task InitializeAsync(ChatDbContext db, TimeProvider time, CancellationToken cancellationToken = default)
+    public static async Task InitializeAsync(ChatDbContext db, TimeProvider time, bool closeInterruptedRuns = true, CancellationToken cancellationToken = default)
     {
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
-        await CloseInterruptedRunsAsync(db, time, cancellationToken);
+        if (closeInterruptedRuns) await CloseInterruptedRunsAsync(db, time, cancellationToken);
     }
 
     /// <summary>Closes every run still in flight as internal_error/"interrupted", finished now.</summary>

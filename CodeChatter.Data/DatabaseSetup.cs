@@ -12,9 +12,12 @@ public static class DatabaseSetup
     /// For the server's start: migrates and closes runs a previous stop cut off (see <see cref="DatabaseInitializer"/>),
     /// then makes sure the Admin role exists so the first account can be given it.
     /// </summary>
-    public static async Task PrepareForServerAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    /// <param name="services">The server's services.</param>
+    /// <param name="closeInterruptedRuns">False for a process that stores no runs (a cluster's runner).</param>
+    /// <param name="cancellationToken">Stops preparing.</param>
+    public static async Task PrepareForServerAsync(IServiceProvider services, bool closeInterruptedRuns = true, CancellationToken cancellationToken = default)
     {
-        await DatabaseInitializer.InitializeAsync(services.GetRequiredService<ChatDbContext>(), services.GetRequiredService<TimeProvider>(), cancellationToken);
+        await DatabaseInitializer.InitializeAsync(services.GetRequiredService<ChatDbContext>(), services.GetRequiredService<TimeProvider>(), closeInterruptedRuns, cancellationToken);
         await EnsureAdminRoleAsync(services);
     }
 

@@ -12,6 +12,14 @@ public static class IdentityStores
     /// </summary>
     public const int MaxLengthForKeys = 128;
 
+    /// <summary>
+    /// The app's Identity options for a context built outside the app (the migrations' design time, tests), so that
+    /// it builds the model the app builds: pass it to <c>UseApplicationServiceProvider</c>.
+    /// </summary>
+    public static IServiceProvider ModelServices { get; } = new ServiceCollection()
+        .Configure<IdentityOptions>(options => options.Stores.MaxLengthForKeys = MaxLengthForKeys)
+        .BuildServiceProvider();
+
     /// <summary>Keeps Identity's users and roles in the app's own database.</summary>
     public static IdentityBuilder AddCodeChatterStores(this IdentityBuilder builder)
     {

@@ -1,3 +1,4 @@
+using CodeChatter.Cluster;
 using CodeChatter.Data;
 
 namespace CodeChatter.Web;
@@ -11,6 +12,9 @@ internal static class DatabaseStartup
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        await DatabaseSetup.PrepareForServerAsync(scope.ServiceProvider, app.Lifetime.ApplicationStopping);
+        // A cluster's runner stores no run of its own: the runs in flight in the database are web instances' runs.
+        var cluster = app.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>();
+        var storesRuns = string.IsNullOrWhiteSpace(cluster?.Redis) || cluster.Serves;
+        await DatabaseSetup.PrepareForServerAsync(scope.ServiceProvider, storesRuns, app.Lifetime.ApplicationStopping);
     }
 }

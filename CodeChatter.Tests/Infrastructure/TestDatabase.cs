@@ -63,7 +63,7 @@ public static class TestDatabase
     public static DbContextOptions<ChatDbContext> OptionsFor(string dataDirectory)
     {
         var connectionString = SettingsFor(dataDirectory)["ConnectionStrings:Default"];
-        var builder = new DbContextOptionsBuilder<ChatDbContext>();
+        var builder = new DbContextOptionsBuilder<ChatDbContext>().UseApplicationServiceProvider(IdentityStores.ModelServices);
         return (IsPostgres
             ? builder.UseNpgsql(connectionString, postgres => postgres.MigrationsAssembly(DataServiceCollectionExtensions.PostgresMigrationsAssembly))
             : builder.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(DataServiceCollectionExtensions.SqliteMigrationsAssembly))).Options;

@@ -1,8 +1,6 @@
 using CodeChatter.Data;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CodeChatter.Migrations.Postgres;
 
@@ -15,11 +13,8 @@ public sealed class DesignTimeChatDbContextFactory : IDesignTimeDbContextFactory
     public ChatDbContext CreateDbContext(string[] args)
     {
         // Identity shapes its tables from the app's options (see IdentityStores.MaxLengthForKeys).
-        var identity = new ServiceCollection()
-            .Configure<IdentityOptions>(options => options.Stores.MaxLengthForKeys = IdentityStores.MaxLengthForKeys)
-            .BuildServiceProvider();
         var options = new DbContextOptionsBuilder<ChatDbContext>()
-            .UseApplicationServiceProvider(identity)
+            .UseApplicationServiceProvider(IdentityStores.ModelServices)
             .UseNpgsql("Host=127.0.0.1;Database=codechatter_design_time", postgres => postgres.MigrationsAssembly(typeof(DesignTimeChatDbContextFactory).Assembly.GetName().Name))
             .Options;
         return new ChatDbContext(options);
