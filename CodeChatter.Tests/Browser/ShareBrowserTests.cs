@@ -25,7 +25,7 @@ public class ShareBrowserTests(BrowserFixture browser)
         await page.Locator("#note button[type=submit]").ClickAsync();
         await Expect(page.Locator("li.message-note .note-body strong")).ToHaveTextAsync("bold");
 
-        await page.Locator("details#share > summary").ClickAsync();
+        await OpenAsync(page.Locator("details#share"));
         await page.Locator("#share-expiry").SelectOptionAsync("7");
         await page.Locator("#share-create button[type=submit]").ClickAsync();
         var link = page.Locator("li.share-link code");
@@ -64,5 +64,23 @@ public class ShareBrowserTests(BrowserFixture browser)
         // Nothing ran: the copy has the messages and no reply.
         await Expect(readerPage.Locator("article.reply")).ToHaveCountAsync(0);
         reader.AssertNoProblems();
+    }
+
+    // A click on a summary can land while the page still settles after the note's post (the chat scrolls to its
+    // newest message): the panel is opened until it is open, and what it holds is only used then.
+    private static async Task OpenAsync(ILocator details)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await details.Locator("> summary").ClickAsync();
+            try
+            {
+                await Expect(details).ToHaveAttributeAsync("open", "", new() { Timeout = 2_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+            }
+        }
     }
 }
