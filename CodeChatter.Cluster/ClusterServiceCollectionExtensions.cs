@@ -34,6 +34,9 @@ public static class ClusterServiceCollectionExtensions
             // Stored runs go to the queue; whichever runner takes one executes it.
             services.RemoveAll<ICodeExecutor>();
             services.AddSingleton<ICodeExecutor, RedisCodeExecutor>();
+            // A run queued by another web instance is watched, stopped and typed into from this one too.
+            services.RemoveAll<Core.Chat.IRunsElsewhere>();
+            services.AddSingleton<Core.Chat.IRunsElsewhere, RedisRunsElsewhere>();
         }
         if (options.Runs)
         {

@@ -64,6 +64,7 @@ up() {
     as_postgres "$bin/postgres" -D "$state/postgres" -p "$pg_port" -k "$state" -c listen_addresses=127.0.0.1 >"$state/postgres.log" 2>&1 &
     echo $! >"$state/postgres.pid"
     for _ in $(seq 1 50); do "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
+    alive "$state/postgres.pid" || { echo "PostgreSQL did not start (is port $pg_port taken?); see $state/postgres.log" >&2; exit 1; }
     "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U codechatter -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname = 'codechatter'" | grep -q 1 \
       || "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U codechatter codechatter
   fi
@@ -71,6 +72,7 @@ up() {
     redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$state" --save "" --appendonly no \
       --daemonize yes --pidfile "$state/redis.pid" --logfile "$state/redis.log"
     for _ in $(seq 1 50); do [ -s "$state/redis.pid" ] && break; sleep 0.1; done
+    alive "$state/redis.pid" || { echo "Redis did not start (is port $redis_port taken?); see $state/redis.log" >&2; exit 1; }
   fi
 
   # The first web instance migrates the database before the others start.

@@ -34,6 +34,8 @@ public static class ChatServiceCollectionExtensions
         services.AddOptions<Sharing.SharingOptions>().BindConfiguration(Sharing.SharingOptions.SectionName);
         // The real runner comes with the executor (AddCodeChatterCore); a later AddSingleton wins either way.
         services.TryAddSingleton<ISessionRunner, NoSessionRunner>();
+        // A cluster registers its own (the runs another web instance relays).
+        services.TryAddSingleton<IRunsElsewhere, NoRunsElsewhere>();
         return services;
     }
 }
