@@ -25,12 +25,14 @@ var sessionsOnly = args.Contains("--sessions-only");
 // --runs-only: only fresh-box API latency and throughput, with the profile of where a run's time goes.
 var runsOnly = args.Contains("--runs-only");
 var browserOnly = args.Contains("--browser-only");
+// --cluster-only: only the cluster rows: the embedded default against a web instance, Redis and one then two runners.
+var clusterOnly = args.Contains("--cluster-only");
 // --app-setting Key:Path=value (repeatable): configuration for the app under test, e.g. Execution:MaxConcurrentRuns=4.
 var appSettings = args.Zip(args.Skip(1)).Where(pair => pair.First == "--app-setting" && pair.Second.Contains('='))
     .Select(pair => pair.Second.Split('=', 2)).ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
-if (new[] { renderOnly, sessionsOnly, runsOnly, browserOnly }.Count(only => only) > 1)
+if (new[] { renderOnly, sessionsOnly, runsOnly, browserOnly, clusterOnly }.Count(only => only) > 1)
 {
-    Console.Error.WriteLine("--render-only, --search-only, --sessions-only, --runs-only and --browser-only exclude each other.");
+    Console.Error.WriteLine("--render-only, --search-only, --sessions-only, --runs-only, --browser-only and --cluster-only exclude each other.");
     return 2;
 }
 var latencyRuns = quick ? 50 : 300;
@@ -72,6 +74,20 @@ if (setUp.ExitCode != 0)
 {
     Console.Error.WriteLine($"scripts/prerequisites.sh bench failed (exit {setUp.ExitCode}).");
     return 1;
+}
+
+if (clusterOnly)
+{
+    try
+    {
+        await ClusterBenchmark.RunAsync(repositoryRoot, work.FullName, latencyRuns, throughputWindow, Row);
+        PrintTable();
+        return 0;
+    }
+    finally
+    {
+        try { work.Delete(recursive: true); } catch (IOException) { }
+    }
 }
 
 try
@@ -310,11 +326,7 @@ finally
     try { work.Delete(recursive: true); } catch (IOException) { }
 }
 
-Console.WriteLine($"CodeChatter benchmark, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores{(quick ? " (quick)" : "")}{(renderOnly ? " (render only)" : "")}{(sessionsOnly ? " (sessions only)" : "")}{(searchOnly ? " (search)" : "")}");
-Console.WriteLine();
-Console.WriteLine("| measure | value | note |");
-Console.WriteLine("| --- | --- | --- |");
-foreach (var (measure, value, note) in rows) Console.WriteLine($"| {measure} | {value} | {note} |");
+PrintTable();
 if (sessionsProblem is not null)
 {
     Console.Error.WriteLine();
@@ -322,6 +334,15 @@ if (sessionsProblem is not null)
     return 1;
 }
 return 0;
+
+void PrintTable()
+{
+    Console.WriteLine($"CodeChatter benchmark, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores{(quick ? " (quick)" : "")}{(renderOnly ? " (render only)" : "")}{(sessionsOnly ? " (sessions only)" : "")}{(searchOnly ? " (search)" : "")}{(clusterOnly ? " (cluster)" : "")}");
+    Console.WriteLine();
+    Console.WriteLine("| measure | value | note |");
+    Console.WriteLine("| --- | --- | --- |");
+    foreach (var (measure, value, note) in rows) Console.WriteLine($"| {measure} | {value} | {note} |");
+}
 
 static async Task GetPageAsync(HttpClient client, string path)
 {

@@ -272,7 +272,8 @@ public class ChatFlowBrowserTests(BrowserFixture browser)
         var page = session.Page;
         await RegisterAsync(page);
         await ExpectStatusAsync(await StartConversationAsync(page, Ticking("a", 2), title: "Three slow steps"), "succeeded");
-        await ExpectStatusAsync(await SendAsync(page, Ticking("b", 4)), "succeeded");
+        // The middle one runs long enough (4 s) for a Stop to land in it on a busy machine.
+        await ExpectStatusAsync(await SendAsync(page, Ticking("b", 8)), "succeeded");
         await ExpectStatusAsync(await SendAsync(page, Ticking("c", 2)), "succeeded");
         await page.EvaluateAsync("() => { window.sameDocument = true; }");
         var progress = page.Locator("#rerun-progress");

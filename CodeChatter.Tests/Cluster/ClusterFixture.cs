@@ -15,6 +15,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public ClusterWebFactory Web { get; private set; } = null!;
 
+    /// <summary>A second web instance on the same database and sign-in keys, as behind a load balancer.</summary>
+    public ClusterWebFactory OtherWeb { get; private set; } = null!;
+
     public ServerProcess[] Runners { get; } = new ServerProcess[2];
 
     /// <summary>The first sandbox uid of each runner; a runner's runs use the few uids above it.</summary>
@@ -25,6 +28,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Redis.InitializeAsync();
         Web = new ClusterWebFactory(Redis.Configuration);
         _ = Web.ServerAddress;
+        OtherWeb = new ClusterWebFactory(Redis.Configuration, Web.DataDirectory);
+        _ = OtherWeb.ServerAddress;
         for (var i = 0; i < Runners.Length; i++)
         {
             RunnerUidBases[i] = 3_000_000 + (Environment.ProcessId % 1000) * 1000 + i * 100 + System.Threading.Interlocked.Increment(ref _fixtures) % 4 * 200;
@@ -55,6 +60,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var runner in Runners) runner?.Dispose();
+        await OtherWeb.DisposeAsync();
         await Web.DisposeAsync();
         await Redis.DisposeAsync();
         foreach (var directory in _directories)
@@ -71,12 +77,18 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A web instance of a cluster: its stored runs go to Redis; it runs no fresh box of its own.</summary>
-public sealed class ClusterWebFactory(string redis) : ChatAppFactory
+/// <summary>
+/// A web instance of a cluster on real Kestrel: its stored runs go to Redis; it runs no fresh box of its own.
+/// Given the data directory of another, it shares that one's database and sign-in keys.
+/// </summary>
+public sealed class ClusterWebFactory : ChatAppFactory
 {
-    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    public ClusterWebFactory(string redis, string? sharedDataDirectory = null)
+        : base(sharedDataDirectory)
     {
-        ["Cluster:Redis"] = redis,
-        ["Cluster:Role"] = "web",
-    };
+        Settings = new Dictionary<string, string> { ["Cluster:Redis"] = redis, ["Cluster:Role"] = "web" };
+        UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+    }
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; }
 }

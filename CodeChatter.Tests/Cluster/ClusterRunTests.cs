@@ -120,3 +120,64 @@ public sealed class ClusterRunnerDeathTests(ClusterFixture cluster) : IClassFixt
         Assert.Equal(1 - runner, cluster.RunnerOf(int.Parse(run.GetProperty("stdout").GetString()!.Trim(), CultureInfo.InvariantCulture)));
     }
 }
+
+/// <summary>Two web instances of one cluster: a run sent on one is watched and stopped on the other.</summary>
+public sealed class ClusterTwoWebInstancesTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task A_run_sent_on_one_web_instance_streams_live_on_the_other_and_Stop_there_ends_it_on_its_runner()
+    {
+        var cookies = new CookieContainer();
+        using var onA = Client(cluster.Web, cookies);
+        using var onB = Client(cluster.OtherWeb, cookies);
+        var registered = await onA.PostFormAsync("/Identity/Account/Register", "form#registerForm", new()
+        {
+            ["Input.Email"] = $"{Guid.NewGuid():N}@example.com", ["Input.Password"] = ChatClient.Password, ["Input.ConfirmPassword"] = ChatClient.Password,
+        });
+        Assert.NotNull(registered.Document.QuerySelector("form#sign-out"));
+        var chat = await onA.PostFormAsync("/Conversations/New", "form#compose", new() { ["Input.Language"] = "python", ["Input.Code"] = "print(1)", ["Mode"] = "fresh" });
+        var form = chat.Single("form#compose");
+        form.SetAttribute("action", form.GetAttribute("data-start-url")!);
+        var answer = await onA.PostFormAsync(chat, "form#compose", new()
+        {
+            ["Input.Language"] = "python",
+            ["Input.Code"] = "import time\nfor i in range(60):\n    print('tick', i, flush=True)\n    time.sleep(0.25)\ntime.sleep(60)",
+        });
+        using var started = JsonDocument.Parse(answer.Html);
+        var executionId = started.RootElement.GetProperty("executionId").GetInt64();
+        var eventsUrl = started.RootElement.GetProperty("eventsUrl").GetString()!;
+
+        // Web B relays it: the output so far from the row, then ticks printed after it began watching.
+        using var request = new HttpRequestMessage(HttpMethod.Get, eventsUrl);
+        using var response = await onB.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var seen = new System.Text.StringBuilder();
+        var watching = Stopwatch.StartNew();
+        string? line;
+        while ((line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20))) is not null && !seen.ToString().Contains("tick 20", StringComparison.Ordinal))
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains("\"text\"", StringComparison.Ordinal))
+            {
+                seen.Append(JsonDocument.Parse(line[6..]).RootElement.GetProperty("text").GetString());
+            }
+        }
+        Assert.Contains("tick 20", seen.ToString(), StringComparison.Ordinal);
+
+        // Stop on web B: the runner has it, web A stores it.
+        var page = await onB.GetAsync($"/Conversations/{chat.ConversationId}");
+        var stopped = await onB.PostFormAsync(page, $"#execution-{executionId} form.stop-form");
+        Assert.Equal(HttpStatusCode.OK, stopped.Status);
+        var end = "";
+        while ((line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20))) is not null)
+        {
+            if (line == "event: end") end = (await reader.ReadLineAsync())!;
+        }
+        Assert.StartsWith("data: ", end, StringComparison.Ordinal);
+        Assert.Equal("killed", JsonDocument.Parse(end[6..]).RootElement.GetProperty("status").GetString());
+        Assert.InRange(watching.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(40));
+    }
+
+    private static ChatClient Client(ChatAppFactory factory, CookieContainer cookies) =>
+        ChatClient.Remote(new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = true }) { BaseAddress = factory.ServerAddress });
+}

@@ -12,7 +12,7 @@ namespace CodeChatter.Web.Pages.Conversations;
 [AttachmentUploadLimit]
 public class ChatModel(
     IConversationQueries conversations, IRunQueries runQueries, RunService runs, SessionService sessions, LiveRuns liveRuns,
-    LanguageCatalog languages, AttachmentService attachments) : PageModel
+    IRunsElsewhere runsElsewhere, LanguageCatalog languages, AttachmentService attachments) : PageModel
 {
     [BindProperty]
     public RunInput Input { get; set; } = new();
@@ -125,11 +125,17 @@ public class ChatModel(
         var userId = User.UserId();
         if (!await runQueries.IsOwnedAsync(userId, id, executionId, HttpContext.RequestAborted)) return NotFound();
         var live = liveRuns.Find(executionId, userId);
+        if (live is null && runsElsewhere.Exists && (await runQueries.FindAsync(userId, executionId, HttpContext.RequestAborted))?.IsRunning == true)
+        {
+            // Queued by another web instance of a cluster: the runner that has it takes the line.
+            var forwarded = await runsElsewhere.SendInputAsync(executionId, end && string.IsNullOrEmpty(text) ? "" : NormalizedLine(text) + "\n", end);
+            if (WantsJson()) return new JsonResult(new { accepted = forwarded, ended = end });
+            return RedirectToPage("/Conversations/Chat", null, new { id }, $"execution-{executionId}");
+        }
         if (live?.Input is null || live.Result is not null || live.Input.HasEnded) return NotFound();
-        // A form sends CRLF for a line break; the run reads lines as a terminal gives them.
-        var line = text?.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        var line = NormalizedLine(text);
         // Enter on an empty field is an empty line; End input with nothing typed only ends the input.
-        var accepted = (end && string.IsNullOrEmpty(line)) || live.SendInput((line ?? "") + "\n");
+        var accepted = (end && string.IsNullOrEmpty(line)) || live.SendInput(line + "\n");
         if (end) live.EndInput();
         if (WantsJson()) return new JsonResult(new { accepted, ended = end });
         if (!accepted) StatusMessage = "The run took no more input.";
@@ -279,6 +285,10 @@ public class ChatModel(
     private RedirectToPageResult RedirectToAttachments(long id) => RedirectToPage("/Conversations/Chat", null, new { id }, "attachments");
 
     private async Task<bool> OwnsAsync(long id) => await attachments.ListAsync(User.UserId(), id, HttpContext.RequestAborted) is not null;
+
+    // A form sends CRLF for a line break; the run reads lines as a terminal gives them.
+    private static string NormalizedLine(string? text) =>
+        (text ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 
     private bool WantsJson() =>
         Request.Headers.Accept.Any(accept => accept?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);

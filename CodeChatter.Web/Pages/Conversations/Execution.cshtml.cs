@@ -25,7 +25,8 @@ namespace CodeChatter.Web.Pages.Conversations;
 /// events result writes it: it writes each item's id, and Last-Event-ID is read here.
 /// </remarks>
 public class ExecutionModel(
-    IRunQueries runs, IConversationQueries conversations, LiveRuns liveRuns, IHostApplicationLifetime lifetime, TimeProvider clock)
+    IRunQueries runs, IConversationQueries conversations, LiveRuns liveRuns, IRunsElsewhere elsewhere,
+    IHostApplicationLifetime lifetime, TimeProvider clock)
     : PageModel
 {
     private static readonly JsonSerializerOptions Json = WireJson.CreateOptions();
@@ -86,13 +87,85 @@ public class ExecutionModel(
     {
         var userId = User.UserId();
         if (!await runs.IsOwnedAsync(userId, id, executionId)) return NotFound();
-        var stopped = liveRuns.Find(executionId, userId)?.Stop() ?? false;
+        var stopped = liveRuns.Find(executionId, userId) is { } live
+            ? live.Stop()
+            // Queued by another web instance of a cluster: its runner hears the Stop wherever it is.
+            : elsewhere.Exists && (await runs.FindAsync(userId, executionId))?.IsRunning == true && await elsewhere.StopAsync(executionId);
         if (Request.Headers.Accept.Any(accept => accept?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true))
         {
             return new JsonResult(new { stopped });
         }
         TempData["StatusMessage"] = stopped ? "Stopping the run." : "The run had already ended.";
         return RedirectToPage("/Conversations/Chat", null, new { id }, $"execution-{executionId}");
+    }
+
+    // How often a watcher of a run relayed elsewhere looks at its row for the end, while no output comes.
+    private static readonly TimeSpan ElsewhereCheck = TimeSpan.FromSeconds(1);
+
+    private async IAsyncEnumerable<(OutputChunk? Chunk, RunView? End)> ElsewhereAsync(
+        string userId, long executionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var chunks = System.Threading.Channels.Channel.CreateUnbounded<OutputChunk>();
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var chunk in elsewhere.WatchAsync(executionId, stop.Token)) await chunks.Writer.WriteAsync(chunk, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                chunks.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                var (batch, quiet) = await NextChunksAsync(chunks.Reader, cancellationToken);
+                foreach (var chunk in batch) yield return (chunk, null);
+                if (!quiet) continue;
+                // The end message may have come and gone before this watcher subscribed: the row is the record.
+                var row = await runs.FindAsync(userId, executionId, cancellationToken);
+                if (row is null) yield break;
+                if (!row.IsRunning)
+                {
+                    yield return (null, row);
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await pump;
+        }
+    }
+
+    // What has come (true when nothing came for a while, or the relay ended: time to look at the row).
+    private static async Task<(List<OutputChunk> Chunks, bool Quiet)> NextChunksAsync(
+        System.Threading.Channels.ChannelReader<OutputChunk> reader, CancellationToken cancellationToken)
+    {
+        var batch = new List<OutputChunk>();
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(ElsewhereCheck);
+        try
+        {
+            if (!await reader.WaitToReadAsync(wait.Token))
+            {
+                await Task.Delay(ElsewhereCheck / 4, cancellationToken);
+                return (batch, true);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (batch, true);
+        }
+        while (reader.TryRead(out var chunk)) batch.Add(chunk);
+        return (batch, false);
     }
 
     private async IAsyncEnumerable<SseItem<string>> EventsAsync(
@@ -130,6 +203,20 @@ public class ExecutionModel(
                 if (stored.Stdout.Length > 0) yield return Chunk(++sequence, OutputStream.Stdout, stored.Stdout);
                 if (stored.Stderr.Length > 0) yield return Chunk(++sequence, OutputStream.Stderr, stored.Stderr);
                 yield return End(stored);
+                yield break;
+            }
+            if (elsewhere.Exists && clock.GetUtcNow() > deadline)
+            {
+                // Relayed by another web instance of a cluster: what it printed so far is in the row, what comes
+                // next comes through the cluster, and the end is the stored run (which the page then draws whole).
+                if (lastSeen > 0) yield return Reset;
+                var sequence = 0L;
+                if (stored.Stdout.Length > 0) yield return Chunk(++sequence, OutputStream.Stdout, stored.Stdout);
+                if (stored.Stderr.Length > 0) yield return Chunk(++sequence, OutputStream.Stderr, stored.Stderr);
+                await foreach (var (chunk, end) in ElsewhereAsync(userId, executionId, cancellationToken))
+                {
+                    yield return chunk is not null ? Chunk(++sequence, chunk.Stream, chunk.Text) : End(end!);
+                }
                 yield break;
             }
             // In flight but not registered: about to be, or run by a server process that is gone. The
