@@ -32,6 +32,9 @@ internal static class ClusterKeys
     /// <summary>A run's live output, in order, then its end.</summary>
     public static RedisChannel Output(long executionId) => RedisChannel.Literal($"cc:run:{executionId}:output");
 
+    /// <summary>Rung after every enqueue, so waiting runners read at once instead of at their next poll.</summary>
+    public static readonly RedisChannel RunsDoorbell = RedisChannel.Literal("cc:runs:doorbell");
+
     /// <summary>The mark a Stop leaves for a run no runner has taken yet.</summary>
     public static RedisKey Stopped(long executionId) => $"cc:run:{executionId}:stopped";
 

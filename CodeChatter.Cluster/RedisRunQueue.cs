@@ -83,13 +83,16 @@ public sealed class RedisRunQueue(IConnectionMultiplexer redis, RunQueueOptions?
                     new(PayloadField, ticket.Payload),
                 ],
                 maxLength: _options.MaxStreamLength, useApproximateMaxLength: true);
+            await RingAsync();
             return id.ToString();
         }
         ClusterKeys.CheckRunnerId(runnerId, nameof(runnerId));
         var result = await Database.ScriptEvaluateAsync(EnqueueOwnedScript,
             [ClusterKeys.OwnedRuns(runnerId), ClusterKeys.Lease(runnerId)],
             [_options.MaxStreamLength, ticket.ExecutionId, ticket.OwnerId, ticket.Payload]);
-        return result.IsNull ? null : result.ToString();
+        if (result.IsNull) return null;
+        await RingAsync();
+        return result.ToString();
     }
 
     /// <summary>
@@ -102,14 +105,41 @@ public sealed class RedisRunQueue(IConnectionMultiplexer redis, RunQueueOptions?
         ClusterKeys.CheckRunnerId(runnerId, nameof(runnerId));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var started = Stopwatch.GetTimestamp();
+        await ListenForDoorbellAsync();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // Taken before reading, so a ticket enqueued while the read is on its way still wakes the wait below.
+            var rung = Volatile.Read(ref _doorbell).Task;
             var taken = await ReadOnceAsync(runnerId, count);
             if (taken.Count > 0 || Stopwatch.GetElapsedTime(started) >= block) return taken;
-            await Task.Delay(_options.PollInterval, cancellationToken);
+            await Task.WhenAny(rung, Task.Delay(_options.PollInterval, cancellationToken));
         }
     }
+
+    // A blocking XREADGROUP would stall StackExchange.Redis's one multiplexed connection, and polling alone costs
+    // half the poll interval on every run's start: each enqueue rings a pub/sub doorbell that wakes waiting reads
+    // at once. The poll stays as the fallback for a ring lost (pub/sub keeps nothing across a reconnect).
+    private TaskCompletionSource _doorbell = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _listening;
+
+    private async Task ListenForDoorbellAsync()
+    {
+        var listening = LazyInitializer.EnsureInitialized(ref _listening, () =>
+            redis.GetSubscriber().SubscribeAsync(ClusterKeys.RunsDoorbell, (_, _) =>
+                Interlocked.Exchange(ref _doorbell, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult()));
+        try
+        {
+            await listening;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Redis is away: this read polls, and the next one subscribes again.
+            _ = Interlocked.CompareExchange(ref _listening, null, listening);
+        }
+    }
+
+    private Task RingAsync() => redis.GetSubscriber().PublishAsync(ClusterKeys.RunsDoorbell, "");
 
     /// <summary>
     /// Marks <paramref name="entry"/> done and removes it from its stream. Call it only once the result

@@ -11,11 +11,11 @@ public sealed record RunQueueOptions
     public long MaxStreamLength { get; init; } = 100_000;
 
     /// <summary>
-    /// How often a waiting read asks again. StackExchange.Redis never sends a blocking <c>XREADGROUP
-    /// BLOCK</c> (it would stall every other command on its one multiplexed connection), so a read that
-    /// waits for work asks again at this pace.
+    /// How often a waiting read asks again when no doorbell rang. StackExchange.Redis never sends a blocking
+    /// <c>XREADGROUP BLOCK</c> (it would stall every other command on its one multiplexed connection); an
+    /// enqueue rings a pub/sub doorbell that wakes reads at once, and this poll catches a ring that was lost.
     /// </summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How many abandoned entries one reaper script takes before it lets other commands run.</summary>
     public int ReapBatchSize { get; init; } = 100;
