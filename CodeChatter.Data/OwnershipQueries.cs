@@ -39,8 +39,10 @@ public static class OwnershipQueries
     {
         ArgumentNullException.ThrowIfNull(db);
         var code = nameof(Core.Chat.SnippetKind.Code);
-        if (db.Database.IsNpgsql()) return LanguagesUsedOnPostgresAsync(db, userId, code, cancellationToken);
-        return db.Database.SqlQuery<string>($"""
+        // SQLite's CROSS JOIN ... ON keeps it on this order; PostgreSQL has no such form and its planner picks the
+        // order itself. The join keyword is the only text that differs; the values stay parameters ({0}, {1}).
+        var join = db.Database.IsNpgsql() ? "JOIN" : "CROSS JOIN";
+        var sql = $$"""
             WITH RECURSIVE "languages"("Language") AS (
                 SELECT MIN("Language") FROM "Snippets"
                 UNION ALL
@@ -49,29 +51,21 @@ public static class OwnershipQueries
             SELECT "l"."Language" AS "Value" FROM "languages" AS "l"
             WHERE "l"."Language" IS NOT NULL AND EXISTS (
                 SELECT 1 FROM "Conversations" AS "c"
-                CROSS JOIN "Snippets" AS "s" ON "s"."ConversationId" = "c"."Id" AND "s"."Language" = "l"."Language"
-                WHERE "c"."OwnerId" = {userId} AND "s"."Kind" = {code})
+                {{join}} "Snippets" AS "s" ON "s"."ConversationId" = "c"."Id" AND "s"."Language" = "l"."Language"
+                WHERE "c"."OwnerId" = {0} AND "s"."Kind" = {1})
             ORDER BY "l"."Language"
-            """).ToListAsync(cancellationToken);
+            """;
+        return db.Database.SqlQueryRaw<string>(sql, userId, code).ToListAsync(cancellationToken);
     }
 
-    // PostgreSQL's planner picks the join order itself (and has no CROSS JOIN ... ON); the same walk otherwise.
-    private static Task<List<string>> LanguagesUsedOnPostgresAsync(ChatDbContext db, string userId, string code, CancellationToken cancellationToken)
-    {
-        return db.Database.SqlQuery<string>($"""
-            WITH RECURSIVE "languages"("Language") AS (
-                SELECT MIN("Language") FROM "Snippets"
-                UNION ALL
-                SELECT (SELECT MIN("s"."Language") FROM "Snippets" AS "s" WHERE "s"."Language" > "languages"."Language")
-                FROM "languages" WHERE "languages"."Language" IS NOT NULL)
-            SELECT "l"."Language" AS "Value" FROM "languages" AS "l"
-            WHERE "l"."Language" IS NOT NULL AND EXISTS (
-                SELECT 1 FROM "Conversations" AS "c"
-                JOIN "Snippets" AS "s" ON "s"."ConversationId" = "c"."Id" AND "s"."Language" = "l"."Language"
-                WHERE "c"."OwnerId" = {userId} AND "s"."Kind" = {code})
-            ORDER BY "l"."Language"
-            """).ToListAsync(cancellationToken);
-    }
+    /// <summary>
+    /// The languages a search offers as a filter: a person's own (<see cref="LanguagesUsedByAsync"/>), or, for the
+    /// admin's search of everyone's (<paramref name="ownerId"/> null), every language a code snippet was sent in.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SearchLanguagesAsync(this ChatDbContext db, string? ownerId, CancellationToken cancellationToken = default) =>
+        ownerId is null
+            ? await db.Snippets.Where(s => s.Kind == Core.Chat.SnippetKind.Code).Select(s => s.Language).Distinct().OrderBy(l => l).ToListAsync(cancellationToken)
+            : await db.LanguagesUsedByAsync(ownerId, cancellationToken);
 
     /// <summary>
     /// Gives every run about to be inserted without an owner its conversation's owner, so a run written

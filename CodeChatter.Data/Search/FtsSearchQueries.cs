@@ -55,10 +55,8 @@ public sealed class FtsSearchQueries(ChatDbContext db) : ISearchQueries
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> LanguagesAsync(string? ownerId, CancellationToken cancellationToken = default) =>
-        ownerId is null
-            ? await db.Snippets.Where(s => s.Kind == SnippetKind.Code).Select(s => s.Language).Distinct().OrderBy(l => l).ToListAsync(cancellationToken)
-            : await db.LanguagesUsedByAsync(ownerId, cancellationToken);
+    public Task<IReadOnlyList<string>> LanguagesAsync(string? ownerId, CancellationToken cancellationToken = default) =>
+        db.SearchLanguagesAsync(ownerId, cancellationToken);
 
     private static (string Sql, string? From, string? ToExclusive) DateFilter(SearchRequest request)
     {

@@ -52,10 +52,8 @@ public sealed class PostgresSearchQueries(ChatDbContext db) : ISearchQueries
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> LanguagesAsync(string? ownerId, CancellationToken cancellationToken = default) =>
-        ownerId is null
-            ? await db.Snippets.Where(s => s.Kind == SnippetKind.Code).Select(s => s.Language).Distinct().OrderBy(l => l).ToListAsync(cancellationToken)
-            : await db.LanguagesUsedByAsync(ownerId, cancellationToken);
+    public Task<IReadOnlyList<string>> LanguagesAsync(string? ownerId, CancellationToken cancellationToken = default) =>
+        db.SearchLanguagesAsync(ownerId, cancellationToken);
 
     private static async Task<List<long>> PageKeysAsync(
         NpgsqlConnection connection, SearchCriteria criteria, Match match, int page, CancellationToken cancellationToken)
