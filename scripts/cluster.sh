@@ -25,6 +25,9 @@ as_postgres() {
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# The postmaster writes its own pid file; pg_ctl start and stop use it.
+postgres_runs() { [ -f "$state/postgres/postmaster.pid" ] && kill -0 "$(head -n 1 "$state/postgres/postmaster.pid")" 2>/dev/null; }
+
 wait_for() { # url seconds
   for _ in $(seq 1 $(( $2 * 5 ))); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
@@ -59,12 +62,15 @@ up() {
     [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$state/postgres"
     as_postgres "$bin/initdb" -D "$state/postgres" -U codechatter -A trust -E UTF8 --locale=C >"$state/initdb.log"
   fi
-  if ! alive "$state/postgres.pid"; then
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$state"
-    as_postgres "$bin/postgres" -D "$state/postgres" -p "$pg_port" -k "$state" -c listen_addresses=127.0.0.1 >"$state/postgres.log" 2>&1 &
-    echo $! >"$state/postgres.pid"
-    for _ in $(seq 1 50); do "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.2; done
-    alive "$state/postgres.pid" || { echo "PostgreSQL did not start (is port $pg_port taken?); see $state/postgres.log" >&2; exit 1; }
+  if ! postgres_runs; then
+    if [ "$(id -u)" -eq 0 ]; then
+      touch "$state/postgres.log"
+      chown postgres:postgres "$state" "$state/postgres.log"
+    fi
+    # pg_ctl waits until the server takes connections, and says so when it cannot (a taken port).
+    as_postgres "$bin/pg_ctl" -D "$state/postgres" -l "$state/postgres.log" -w \
+      -o "-p $pg_port -k $state -c listen_addresses=127.0.0.1" start >/dev/null \
+      || { echo "PostgreSQL did not start (is port $pg_port taken?); see $state/postgres.log" >&2; exit 1; }
     "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U codechatter -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname = 'codechatter'" | grep -q 1 \
       || "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U codechatter codechatter
   fi
@@ -102,15 +108,13 @@ down() {
   [ -d "$state" ] || { echo "No cluster state in $state"; return; }
   for member in web-1 web-2 runner-1 runner-2; do stop_pid "$state/$member.pid"; done
   stop_pid "$state/redis.pid"
-  # SIGINT: PostgreSQL's fast shutdown.
-  if alive "$state/postgres.pid"; then kill -INT "$(cat "$state/postgres.pid")"; fi
-  for _ in $(seq 1 100); do alive "$state/postgres.pid" || break; sleep 0.1; done
-  rm -f "$state/postgres.pid"
+  if postgres_runs; then as_postgres "$(pg_bin)/pg_ctl" -D "$state/postgres" -m fast -w stop >/dev/null; fi
   echo "CodeChatter cluster is down (data kept in $state; remove the folder to start afresh)"
 }
 
 status() {
-  for member in postgres redis web-1 web-2 runner-1 runner-2; do
+  if postgres_runs; then echo "postgres: running (pid $(head -n 1 "$state/postgres/postmaster.pid"))"; else echo "postgres: stopped"; fi
+  for member in redis web-1 web-2 runner-1 runner-2; do
     if alive "$state/$member.pid"; then echo "$member: running (pid $(cat "$state/$member.pid"))"; else echo "$member: stopped"; fi
   done
 }
