@@ -14,9 +14,6 @@ public sealed class RedisCodeExecutor(
     RedisRunQueue queue, RunChannels channels, SandboxedExecutor local, IOptions<ClusterOptions> options,
     TimeProvider time, ILogger<RedisCodeExecutor> logger) : ICodeExecutor
 {
-    /// <summary>The detail of a run whose runner died, or which no runner ended in time.</summary>
-    public const string InterruptedDetail = Core.Chat.RunService.InterruptedDetail;
-
     /// <inheritdoc />
     public SandboxLevel Level => local.Level;
 
@@ -40,7 +37,7 @@ public sealed class RedisCodeExecutor(
                 switch (message)
                 {
                     case OutputChunk chunk:
-                        output?.Invoke(new Core.Execution.OutputChunk(chunk.Stream == OutputStreamName.Stderr ? OutputStream.Stderr : OutputStream.Stdout, chunk.Text));
+                        output?.Invoke(new Core.Execution.OutputChunk(chunk.Stream.ToStream(), chunk.Text));
                         break;
                     case RunEnded ended:
                         return RemoteRun.ReadResult(ended.Result) ?? Interrupted(startedAt, $"the runner ended the run as {ended.Status} without its result");
@@ -64,7 +61,7 @@ public sealed class RedisCodeExecutor(
         if (why is not null) logger.LogWarning("A queued run ended without a result: {Why}", why);
         return new ExecutionResult
         {
-            Status = RunStatus.InternalError, Detail = InterruptedDetail, SandboxLevel = local.Level,
+            Status = RunStatus.InternalError, Detail = Core.Chat.RunService.InterruptedDetail, SandboxLevel = local.Level,
             StartedAt = startedAt, FinishedAt = time.GetUtcNow(),
         };
     }

@@ -36,7 +36,7 @@ public sealed class RedisRunsElsewhere(RunChannels channels) : IRunsElsewhere
         {
             if (message is OutputChunk chunk)
             {
-                yield return new Core.Execution.OutputChunk(chunk.Stream == OutputStreamName.Stderr ? OutputStream.Stderr : OutputStream.Stdout, chunk.Text);
+                yield return new Core.Execution.OutputChunk(chunk.Stream.ToStream(), chunk.Text);
             }
         }
     }

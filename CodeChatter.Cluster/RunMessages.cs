@@ -19,6 +19,18 @@ public enum OutputStreamName
     Other,
 }
 
+/// <summary>The one mapping between the executor's output streams and their wire names.</summary>
+public static class OutputStreamNames
+{
+    /// <summary>The wire name of <paramref name="stream"/>.</summary>
+    public static OutputStreamName Of(Core.Execution.OutputStream stream) =>
+        stream == Core.Execution.OutputStream.Stderr ? OutputStreamName.Stderr : OutputStreamName.Stdout;
+
+    /// <summary>The executor's stream a chunk with <paramref name="name"/> belongs to (anything else reads as stdout).</summary>
+    public static Core.Execution.OutputStream ToStream(this OutputStreamName name) =>
+        name == OutputStreamName.Stderr ? Core.Execution.OutputStream.Stderr : Core.Execution.OutputStream.Stdout;
+}
+
 /// <summary>
 /// One message on a run's output channel: chunks numbered from 1 in the order they were written,
 /// then one <see cref="RunEnded"/>. Pub/sub drops whatever is sent while a subscriber is away, so a

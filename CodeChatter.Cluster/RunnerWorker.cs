@@ -94,7 +94,7 @@ public sealed class RunnerWorker(
             result = await executor.ExecuteAsync(request, chunk =>
             {
                 // Called from the pipe readers: numbered and sent in the order they came.
-                lock (publishing) published.Add(writer.WriteAsync(chunk.Stream == OutputStream.Stderr ? OutputStreamName.Stderr : OutputStreamName.Stdout, chunk.Text));
+                lock (publishing) published.Add(writer.WriteAsync(OutputStreamNames.Of(chunk.Stream), chunk.Text));
             }, stop.Token);
             if (stop.IsCancellationRequested) result = result with { Status = RunStatus.Killed };
             await control.DisposeAsync();
@@ -151,7 +151,7 @@ public sealed class RunnerWorker(
                         var now = time.GetUtcNow();
                         var interrupted = new ExecutionResult
                         {
-                            Status = RunStatus.InternalError, Detail = RedisCodeExecutor.InterruptedDetail, SandboxLevel = executor.Level,
+                            Status = RunStatus.InternalError, Detail = Core.Chat.RunService.InterruptedDetail, SandboxLevel = executor.Level,
                             StartedAt = now, FinishedAt = now,
                         };
                         await channels.PublishOutputAsync(entry.Ticket.ExecutionId,

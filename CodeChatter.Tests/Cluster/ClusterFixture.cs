@@ -30,9 +30,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         _ = Web.ServerAddress;
         OtherWeb = new ClusterWebFactory(Redis.Configuration, Web.DataDirectory);
         _ = OtherWeb.ServerAddress;
+        // Fixtures of different classes run side by side: each takes ranges of its own (up to ten fixtures a run).
+        var fixture = Interlocked.Increment(ref _fixtures) % 10;
         for (var i = 0; i < Runners.Length; i++)
         {
-            RunnerUidBases[i] = 3_000_000 + (Environment.ProcessId % 1000) * 1000 + i * 100 + System.Threading.Interlocked.Increment(ref _fixtures) % 4 * 200;
+            RunnerUidBases[i] = 3_000_000 + (Environment.ProcessId % 1000) * 2_000 + (fixture * Runners.Length + i) * 100;
             Runners[i] = await StartRunnerAsync(i);
         }
     }
