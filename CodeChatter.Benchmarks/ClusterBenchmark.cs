@@ -37,7 +37,7 @@ internal static class ClusterBenchmark
         using var redis = RedisServer.Start(Path.Combine(work, "redis"));
         var web = new Dictionary<string, string>(UidBase(1)) { ["Cluster:Redis"] = redis.Configuration, ["Cluster:Role"] = "web" };
         await using var webApp = await AppUnderTest.StartAsync(repositoryRoot, Path.Combine(work, "web"), web);
-        await using var runner1 = await AppUnderTest.StartAsync(repositoryRoot, Path.Combine(work, "runner-1"), Runner(redis, 1));
+        await using var runner1 = await AppUnderTest.StartAsync(repositoryRoot, Path.Combine(work, "runner-1"), Runner(redis, 1, webApp));
         using var clusterApi = await ClientAsync(webApp);
         var clusterLatency = await LatencySample.MeasureAsync(latencyRuns, () => PrintOneAsync(clusterApi), warmUp: 20);
         var oneRunner = await Throughput.MeasureAsync(8, window, () => PrintOneAsync(clusterApi));
@@ -46,7 +46,7 @@ internal static class ClusterBenchmark
         row("cluster rows: 1 web + 1 runner throughput, 8 clients", Rate(oneRunner), $"{(oneRunner / embeddedRate).ToString("0.00", CultureInfo.InvariantCulture)} of embedded");
 
         Console.Error.WriteLine("Cluster: a second runner...");
-        await using var runner2 = await AppUnderTest.StartAsync(repositoryRoot, Path.Combine(work, "runner-2"), Runner(redis, 2));
+        await using var runner2 = await AppUnderTest.StartAsync(repositoryRoot, Path.Combine(work, "runner-2"), Runner(redis, 2, webApp));
         var twoRunners = await Throughput.MeasureAsync(8, window, () => PrintOneAsync(clusterApi));
         row("cluster rows: 1 web + 2 runners throughput, 8 clients", Rate(twoRunners),
             $"{(twoRunners / embeddedRate).ToString("0.00", CultureInfo.InvariantCulture)} of embedded; same 2 cores, so more runners only add processes");
@@ -56,8 +56,13 @@ internal static class ClusterBenchmark
     private static Dictionary<string, string> UidBase(int index) =>
         new() { ["Execution:SandboxUidBase"] = (2_000_000 + index * 1_000).ToString(CultureInfo.InvariantCulture) };
 
-    private static Dictionary<string, string> Runner(RedisServer redis, int index) =>
-        new(UidBase(1 + index)) { ["Cluster:Redis"] = redis.Configuration, ["Cluster:Role"] = "runner", ["Cluster:RunnerId"] = $"bench-runner-{index}" };
+    // Runners store what they run: they share the web instance's database.
+    private static Dictionary<string, string> Runner(RedisServer redis, int index, AppUnderTest web) =>
+        new(UidBase(1 + index))
+        {
+            ["Cluster:Redis"] = redis.Configuration, ["Cluster:Role"] = "runner", ["Cluster:RunnerId"] = $"bench-runner-{index}",
+            ["DataDirectory"] = web.DataDirectory,
+        };
 
     private static async Task<HttpClient> ClientAsync(AppUnderTest app)
     {

@@ -11,6 +11,9 @@ internal static class ClusterKeys
     /// <summary>The consumer group every runner reads the run streams through.</summary>
     public const string RunnerGroup = "runners";
 
+    /// <summary>A random value set once per Redis data set: a different one after a reconnection means Redis lost its data.</summary>
+    public static readonly RedisKey Epoch = "cc:epoch";
+
     /// <summary>The stream any runner may take a run from.</summary>
     public static readonly RedisKey SharedRuns = "cc:runs";
 
@@ -40,6 +43,12 @@ internal static class ClusterKeys
 
     /// <summary>Stop and typed input for a run, from whichever web instance the person is on.</summary>
     public static RedisChannel Control(long executionId) => RedisChannel.Literal($"cc:run:{executionId}:control");
+
+    /// <summary>The live sessions <paramref name="runnerId"/> holds, as it last published them; expires with its lease.</summary>
+    public static RedisKey RunnerSessions(string runnerId) => $"cc:sessions:runner:{runnerId}";
+
+    /// <summary>Which runner holds each language's session of one conversation (a hash: language to runner id).</summary>
+    public static RedisKey SessionOwners(string userId, long conversationId) => $"cc:sessions:owner:{userId}:{conversationId}";
 
     /// <summary>
     /// Runner ids become parts of key names: an empty id or one with a colon or whitespace would

@@ -21,6 +21,21 @@ public sealed class ClusterOptions
     /// <summary>How long a web instance waits for a queued run's end before it stores the run as interrupted.</summary>
     public int MaxRunWaitSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Runs admitted across the whole cluster and not yet ended (waiting in the run stream or executing on a
+    /// runner); one more is refused as a full queue. Unset, it is <c>Execution:QueueCapacity</c> plus
+    /// <c>Execution:MaxConcurrentRuns</c>: the room one instance on its own has. In a cluster, set it to about
+    /// the runners' slots together plus the waiting you accept, the same on every web instance.
+    /// </summary>
+    public int? MaxRunsInFlight { get; set; }
+
+    /// <summary><see cref="MaxRunsInFlight"/>, or its default from the <c>Execution</c> limits.</summary>
+    public int ResolvedMaxRunsInFlight(Core.Execution.ExecutionOptions execution)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        return MaxRunsInFlight ?? execution.QueueCapacity + execution.MaxConcurrentRuns;
+    }
+
     /// <summary>Whether this process serves pages and the API, and sends its runs to the queue.</summary>
     public bool Serves => Role is ClusterRoles.Web or ClusterRoles.Both;
 

@@ -29,14 +29,21 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton(provider => new RedisRunQueue(provider.GetRequiredService<IConnectionMultiplexer>()));
         services.AddSingleton(provider => new RunChannels(provider.GetRequiredService<IConnectionMultiplexer>()));
         services.AddSingleton(provider => new RunnerLeases(provider.GetRequiredService<IConnectionMultiplexer>()));
+        services.AddSingleton<SessionDirectory>();
+        services.AddSingleton<RedisRestarts>();
         if (options.Serves)
         {
-            // Stored runs go to the queue; whichever runner takes one executes it.
+            // Stored runs go to the queue; whichever runner takes one executes and stores it. A session's messages
+            // go to the runner holding the session.
+            services.AddSingleton<QueuedRunRelay>();
             services.RemoveAll<ICodeExecutor>();
             services.AddSingleton<ICodeExecutor, RedisCodeExecutor>();
+            services.RemoveAll<Core.Execution.Sessions.ISessionRunner>();
+            services.AddSingleton<Core.Execution.Sessions.ISessionRunner, ClusterSessionRunner>();
             // A run queued by another web instance is watched, stopped and typed into from this one too.
             services.RemoveAll<Core.Chat.IRunsElsewhere>();
             services.AddSingleton<Core.Chat.IRunsElsewhere, RedisRunsElsewhere>();
+            AddSharedLimits(services, options);
         }
         if (options.Runs)
         {
@@ -48,5 +55,21 @@ public static class ClusterServiceCollectionExtensions
             services.PostConfigure<ExecutionOptions>(execution => execution.PrestartedSandboxesPerLanguage = 0);
         }
         return services;
+    }
+
+    /// <summary>
+    /// Per-person run limits, the cap on runs in flight and the request rate limits, counted in Redis so that
+    /// they hold across every web instance instead of once per instance.
+    /// </summary>
+    private static void AddSharedLimits(IServiceCollection services, ClusterOptions options)
+    {
+        if (options.MaxRunsInFlight is < 1)
+        {
+            throw new InvalidOperationException($"Cluster:MaxRunsInFlight is {options.MaxRunsInFlight}; it must be at least 1.");
+        }
+        services.AddSingleton(provider => new RedisRunLimits(provider.GetRequiredService<IConnectionMultiplexer>()));
+        services.RemoveAll<Core.Scheduling.IRunGate>();
+        services.AddSingleton<Core.Scheduling.IRunGate, RedisRunGate>();
+        services.AddSingleton<RedisRateLimiters>();
     }
 }

@@ -24,10 +24,13 @@ public sealed class RedisRunQueue(IConnectionMultiplexer redis, RunQueueOptions?
 
     // The lease check and the append are one step: once a runner's lease has lapsed the reaper may
     // already have emptied its stream, and a ticket appended after that would wait there forever.
+    // The doorbell rings in the same step (ARGV[5] is its channel).
     private const string EnqueueOwnedScript = """
         if redis.call('EXISTS', KEYS[2]) == 0 then return false end
-        return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
             'execution', ARGV[2], 'owner', ARGV[3], 'payload', ARGV[4])
+        redis.call('PUBLISH', ARGV[5], '')
+        return id
         """;
 
     // One atomic step per batch, so two reapers can never both take the same entry and the dead
@@ -76,23 +79,24 @@ public sealed class RedisRunQueue(IConnectionMultiplexer redis, RunQueueOptions?
         cancellationToken.ThrowIfCancellationRequested();
         if (runnerId is null)
         {
-            var id = await Database.StreamAddAsync(ClusterKeys.SharedRuns,
+            // Sent together, one round trip: Redis runs them in order, so the ring never comes before the entry.
+            var adding = Database.StreamAddAsync(ClusterKeys.SharedRuns,
                 [
                     new(ExecutionField, ticket.ExecutionId),
                     new(OwnerField, ticket.OwnerId),
                     new(PayloadField, ticket.Payload),
                 ],
                 maxLength: _options.MaxStreamLength, useApproximateMaxLength: true);
-            await RingAsync();
+            var ringing = RingAsync();
+            var id = await adding;
+            await ringing;
             return id.ToString();
         }
         ClusterKeys.CheckRunnerId(runnerId, nameof(runnerId));
         var result = await Database.ScriptEvaluateAsync(EnqueueOwnedScript,
             [ClusterKeys.OwnedRuns(runnerId), ClusterKeys.Lease(runnerId)],
-            [_options.MaxStreamLength, ticket.ExecutionId, ticket.OwnerId, ticket.Payload]);
-        if (result.IsNull) return null;
-        await RingAsync();
-        return result.ToString();
+            [_options.MaxStreamLength, ticket.ExecutionId, ticket.OwnerId, ticket.Payload, ClusterKeys.RunsDoorbell.ToString()]);
+        return result.IsNull ? null : result.ToString();
     }
 
     /// <summary>
@@ -187,25 +191,41 @@ public sealed class RedisRunQueue(IConnectionMultiplexer redis, RunQueueOptions?
         var owned = ClusterKeys.OwnedRuns(runnerId);
         try
         {
-            var taken = await ReadGroupAsync(owned, runnerId, count);
-            if (taken.Count < count) taken.AddRange(await ReadGroupAsync(ClusterKeys.SharedRuns, runnerId, count - taken.Count));
-            return taken;
+            return await ReadGroupsAsync(owned, runnerId, count);
         }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        catch (RedisServerException exception) when (exception.Message.Contains("NOGROUP", StringComparison.Ordinal))
         {
             // First read ever, or Redis restarted empty: make the groups and read once more.
             await CreateGroupAsync(owned);
             await CreateGroupAsync(ClusterKeys.SharedRuns);
-            var taken = await ReadGroupAsync(owned, runnerId, count);
-            if (taken.Count < count) taken.AddRange(await ReadGroupAsync(ClusterKeys.SharedRuns, runnerId, count - taken.Count));
-            return taken;
+            return await ReadGroupsAsync(owned, runnerId, count);
         }
     }
 
-    private async Task<List<RunQueueEntry>> ReadGroupAsync(RedisKey stream, string runnerId, int count)
+    // The runner's own stream first, then the shared one for what is left, in one round trip.
+    private const string ReadGroupsScript = """
+        local group, consumer, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
+        local taken = {}
+        for _, stream in ipairs(KEYS) do
+            if #taken >= count then break end
+            local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - #taken, 'STREAMS', stream, '>')
+            if read then
+                for _, entry in ipairs(read[1][2]) do taken[#taken + 1] = {stream, entry[1], entry[2]} end
+            end
+        end
+        return taken
+        """;
+
+    private async Task<List<RunQueueEntry>> ReadGroupsAsync(RedisKey owned, string runnerId, int count)
     {
-        var entries = await Database.StreamReadGroupAsync(stream, ClusterKeys.RunnerGroup, runnerId, StreamPosition.NewMessages, count);
-        return entries.Select(entry => new RunQueueEntry(stream.ToString(), entry.Id.ToString(), ToTicket(entry.Values))).ToList();
+        var result = await Database.ScriptEvaluateAsync(ReadGroupsScript, [owned, ClusterKeys.SharedRuns], [ClusterKeys.RunnerGroup, runnerId, count]);
+        var taken = new List<RunQueueEntry>();
+        foreach (var item in (RedisResult[])result!)
+        {
+            var parts = (RedisResult[])item!;
+            taken.Add(new((string)parts[0]!, (string)parts[1]!, ToTicket(FieldsOf((RedisResult[])parts[2]!))));
+        }
+        return taken;
     }
 
     private async Task CreateGroupAsync(RedisKey stream)

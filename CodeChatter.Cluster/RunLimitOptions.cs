@@ -1,12 +1,13 @@
 namespace CodeChatter.Cluster;
 
-/// <summary>How long a count of held slots survives without being touched.</summary>
+/// <summary>How long a held slot lasts if nobody gives it back.</summary>
 public sealed record RunLimitOptions
 {
     /// <summary>
-    /// A count expires this long after its last acquire, so slots held by a web instance that died
-    /// without releasing them come back on their own. Far longer than any run or session message may
-    /// last: a count that expires while its slots are still held admits too many for a while.
+    /// A slot's lease: a slot held by a web instance that died without giving it back comes back on its own
+    /// this long after it was taken. Longer than any run may be in flight (a web instance stops waiting for a
+    /// run's end after <see cref="ClusterOptions.MaxRunWaitSeconds"/>, 600 s): a lease that ran out while its
+    /// run still went on would admit one run too many for a while.
     /// </summary>
     public TimeSpan SlotExpiry { get; init; } = TimeSpan.FromMinutes(30);
 }

@@ -38,9 +38,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SandboxedExecutor>();
         services.AddSingleton<ICodeExecutor>(provider => provider.GetRequiredService<SandboxedExecutor>());
         // Sessions share the executor's launcher thread, uid slots, run folder and seccomp filter.
-        services.AddSingleton<Execution.Sessions.ISessionRunner, Execution.Sessions.SessionRunner>();
+        // By its class too: a cluster's runner runs sessions here while its web side routes them to runners.
+        services.AddSingleton<Execution.Sessions.SessionRunner>();
+        services.AddSingleton<Execution.Sessions.ISessionRunner>(provider => provider.GetRequiredService<Execution.Sessions.SessionRunner>());
         services.AddSingleton<SandboxDoctor>();
         services.AddSingleton<Scheduling.FairRunQueue>();
+        // Admission enters the gate through its interface, so a cluster can swap in a count shared by every instance.
+        services.AddSingleton<Scheduling.IRunGate>(provider => provider.GetRequiredService<Scheduling.FairRunQueue>());
         services.TryAddSingleton<Observability.CodeChatterMetrics>();
         return services;
     }

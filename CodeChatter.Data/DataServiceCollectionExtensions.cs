@@ -55,6 +55,7 @@ public static class DataServiceCollectionExtensions
             services.AddScoped<Core.Operations.IDatabaseBackup, Operations.SqliteDatabaseBackup>();
         }
         services.AddScoped<IRunStore, EfRunStore>();
+        services.AddScoped<IInterruptedRuns, EfInterruptedRuns>();
         services.AddScoped<IConversationStore, EfConversationStore>();
         services.AddScoped<Core.Export.IConversationImportStore, EfConversationImportStore>();
         services.AddScoped<IConversationQueries, EfConversationQueries>();

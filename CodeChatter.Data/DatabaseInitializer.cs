@@ -1,5 +1,3 @@
-using CodeChatter.Core.Chat;
-using CodeChatter.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Data;
@@ -23,13 +21,6 @@ public static class DatabaseInitializer
     }
 
     /// <summary>Closes every run still in flight as internal_error/"interrupted", finished now.</summary>
-    public static Task<int> CloseInterruptedRunsAsync(ChatDbContext db, TimeProvider time, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(time);
-        var now = time.GetUtcNow().UtcDateTime;
-        return db.Executions.Where(e => e.FinishedAt == null).ExecuteUpdateAsync(update => update
-            .SetProperty(e => e.FinishedAt, now)
-            .SetProperty(e => e.Status, Core.Execution.RunStatus.InternalError)
-            .SetProperty(e => e.Detail, RunService.InterruptedDetail), cancellationToken);
-    }
+    public static Task<int> CloseInterruptedRunsAsync(ChatDbContext db, TimeProvider time, CancellationToken cancellationToken = default) =>
+        EfInterruptedRuns.InterruptAsync(db.Executions, time, cancellationToken);
 }

@@ -13,7 +13,7 @@ public static class DatabaseSetup
     /// then makes sure the Admin role exists so the first account can be given it.
     /// </summary>
     /// <param name="services">The server's services.</param>
-    /// <param name="closeInterruptedRuns">False for a process that stores no runs (a cluster's runner).</param>
+    /// <param name="closeInterruptedRuns">False for a member of a cluster, whose runs in flight may be other members' live runs.</param>
     /// <param name="cancellationToken">Stops preparing.</param>
     public static async Task PrepareForServerAsync(IServiceProvider services, bool closeInterruptedRuns = true, CancellationToken cancellationToken = default)
     {

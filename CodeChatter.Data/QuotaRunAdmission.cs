@@ -10,12 +10,12 @@ namespace CodeChatter.Data;
 
 /// <summary>
 /// The instance's admission rules, in order: a disabled account runs nothing; a person runs at most their
-/// daily quota per UTC day (refused runs do not count); then the run waits its turn in the machine-wide
-/// <see cref="FairRunQueue"/>, which also holds each person to their concurrency limit. Every refusal is
-/// written to the audit log.
+/// daily quota per UTC day (refused runs do not count); then the run passes the <see cref="IRunGate"/>, which
+/// holds each person to their concurrency limit: the machine-wide <see cref="FairRunQueue"/> on one instance,
+/// a count in Redis shared by every web instance in a cluster. Every refusal is written to the audit log.
 /// </summary>
 public sealed class QuotaRunAdmission(
-    ChatDbContext db, FairRunQueue queue, IOptions<QuotaOptions> quotas, IAuditLog audit, TimeProvider time) : IRunAdmission
+    ChatDbContext db, IRunGate gate, IOptions<QuotaOptions> quotas, IAuditLog audit, TimeProvider time) : IRunAdmission
 {
     /// <inheritdoc />
     public async ValueTask<Admission> AdmitAsync(string userId, CancellationToken cancellationToken = default)
@@ -50,7 +50,7 @@ public sealed class QuotaRunAdmission(
         }
         try
         {
-            return Admission.Granted(await queue.EnterAsync(userId, cancellationToken));
+            return Admission.Granted(await gate.EnterAsync(userId, cancellationToken));
         }
         catch (RunRefusedException refused)
         {

@@ -12,9 +12,10 @@ internal static class DatabaseStartup
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        // A cluster's runner stores no run of its own: the runs in flight in the database are web instances' runs.
+        // In a cluster, the runs in flight in the database belong to the other members, alive or not: a dead
+        // runner's are reaped by the live runners, a run nobody can end any more is swept (see RunnerWorker).
         var cluster = app.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>();
-        var storesRuns = string.IsNullOrWhiteSpace(cluster?.Redis) || cluster.Serves;
-        await DatabaseSetup.PrepareForServerAsync(scope.ServiceProvider, storesRuns, app.Lifetime.ApplicationStopping);
+        var alone = string.IsNullOrWhiteSpace(cluster?.Redis);
+        await DatabaseSetup.PrepareForServerAsync(scope.ServiceProvider, closeInterruptedRuns: alone, app.Lifetime.ApplicationStopping);
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using CodeChatter.Cluster;
 using CodeChatter.Core.Accounts;
 using CodeChatter.Web.Api;
 using Microsoft.AspNetCore.RateLimiting;
@@ -50,6 +51,7 @@ internal static class RateLimiting
     /// token is sent, so floods of bad tokens are limited too. The partition key needs no database.
     /// The sign-in policy is attached to the Login page's endpoint (see <see cref="PagesServiceCollectionExtensions"/>),
     /// not to a path: every address routing sends to that page ("/Login/", "/Login/.") shares the one limit.
+    /// In a cluster the counts live in Redis (see <see cref="FixedWindow"/>): N instances still allow the limit once.
     /// </summary>
     public static IServiceCollection AddCodeChatterRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
@@ -60,10 +62,10 @@ internal static class RateLimiting
         {
             options.AddPolicy(SignInPolicy, context =>
                 HttpMethods.IsPost(context.Request.Method)
-                    ? RateLimitPartition.GetFixedWindowLimiter("sign-in:" + ClientAddress(context), _ => Window(limits.SignInPermitLimit, limits.SignInWindowSeconds))
+                    ? FixedWindow(context.RequestServices.GetService<RedisRateLimiters>(), SignInPolicy, "sign-in:" + ClientAddress(context), limits.SignInPermitLimit, limits.SignInWindowSeconds)
                     : RateLimitPartition.GetNoLimiter(""));
             options.AddPolicy(ApiEndpoints.RateLimitPolicy, context =>
-                RateLimitPartition.GetFixedWindowLimiter(ApiPartition(context), _ => Window(limits.ApiPermitLimit, limits.ApiWindowSeconds)));
+                FixedWindow(context.RequestServices.GetService<RedisRateLimiters>(), ApiEndpoints.RateLimitPolicy, ApiPartition(context), limits.ApiPermitLimit, limits.ApiWindowSeconds));
             options.OnRejected = async (rejected, cancellationToken) =>
             {
                 var context = rejected.HttpContext;
@@ -85,6 +87,17 @@ internal static class RateLimiting
         });
         return services;
     }
+
+    /// <summary>
+    /// One fixed window of <paramref name="permits"/> per <paramref name="seconds"/> for a partition: counted in
+    /// Redis when this instance is part of a cluster (<paramref name="cluster"/> is set), so every instance draws
+    /// on the same permits; in this process otherwise. The Redis count fails open: an outage lets requests
+    /// through rather than locking everyone out.
+    /// </summary>
+    internal static RateLimitPartition<string> FixedWindow(RedisRateLimiters? cluster, string policy, string partition, int permits, int seconds) =>
+        cluster is null
+            ? RateLimitPartition.GetFixedWindowLimiter(partition, _ => Window(permits, seconds))
+            : RateLimitPartition.Get(partition, key => cluster.FixedWindow(policy, key, permits, TimeSpan.FromSeconds(seconds)));
 
     private static FixedWindowRateLimiterOptions Window(int permits, int seconds) => new()
     {

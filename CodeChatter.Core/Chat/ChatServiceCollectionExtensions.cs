@@ -19,6 +19,7 @@ public static class ChatServiceCollectionExtensions
         services.TryAddSingleton(provider => new LiveRuns(provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<UnstoredRunResults>();
         services.AddScoped<RunService>();
+        services.AddScoped<RunCompletion>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ConversationService>();
         services.AddScoped<SessionService>();

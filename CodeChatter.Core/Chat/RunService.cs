@@ -34,7 +34,7 @@ public sealed class RunService(
     IRunStore store, ICodeExecutor executor, IRunAdmission admission, LanguageCatalog languages,
     IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, ILogger<RunService> logger,
     LiveRuns liveRuns, IServiceScopeFactory scopes, UnstoredRunResults unstored, TimeProvider time,
-    ISessionRunner sessions, IAttachmentStore attachments, StorageQuotaGate storageQuota,
+    ISessionRunner sessions, IAttachmentStore attachments, RunCompletion completion,
     CodeChatterMetrics? metrics = null)
 {
     private readonly RunInputRules _rules = new(languages, options);
@@ -320,7 +320,7 @@ public sealed class RunService(
                 using var admitted = await admission.AdmitAsync(userId, live.Token);
                 metrics?.PhaseTook(RunPhases.Admission, admitting);
                 result = admitted.IsAdmitted
-                    ? await ExecuteWithInputsAsync(userId, request with { ExecutionId = executionId }, place, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
+                    ? await ExecuteWithInputsAsync(userId, request with { ExecutionId = executionId, OwnerId = userId }, place, chunk => { live.Append(chunk); writeThrough.OutputArrived(); }, live.Token)
                     : ExecutionResult.Rejected(admitted.Refusal!, executor.Level, time.GetUtcNow()) with { RetryAfter = admitted.RetryAfter };
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -355,22 +355,8 @@ public sealed class RunService(
                 if (result.TypedInput.Length == 0 && input.Transcript.Length > 0) result = result with { TypedInput = input.Transcript };
             }
             await writeThrough.DisposeAsync();
-            try
-            {
-                // The result is stored even if the caller has gone: CancellationToken.None on purpose.
-                var applying = Stopwatch.GetTimestamp();
-                result = await storageQuota.ApplyAsync(userId, result, CancellationToken.None);
-                var storing = Stopwatch.GetTimestamp();
-                metrics?.PhaseTook(RunPhases.StorageQuota, applying);
-                await store.CompleteAsync(executionId, result, CancellationToken.None);
-                metrics?.PhaseTook(RunPhases.StoreResult, storing);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // The snippet did run: answer so, and store that answer as soon as the database takes it.
-                logger.LogError(exception, "The result of run {ExecutionId} could not be stored", executionId);
-                result = unstored.Add(executionId, result, exception);
-            }
+            // A cluster's runner stores what it ran; everything else is stored here.
+            if (!result.StoredWhereItRan) result = await completion.StoreAsync(userId, executionId, result);
             metrics?.RunFinished(request.Language, result);
             return result;
         }

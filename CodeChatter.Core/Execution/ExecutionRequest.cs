@@ -28,6 +28,12 @@ public sealed record ExecutionRequest(string Language, string Code)
     /// live output and takes Stop by it. Null for runs that are not stored (<c>exec</c>, probes).
     /// </summary>
     public long? ExecutionId { get; init; }
+
+    /// <summary>
+    /// Whose stored run this is: a cluster's runner stores the result for them (their storage quota, their
+    /// session). Null for runs that are not stored.
+    /// </summary>
+    public string? OwnerId { get; init; }
 }
 
 /// <summary>Per-request limits. Each null value means "the instance default".</summary>

@@ -63,6 +63,14 @@ public sealed record ExecutionResult
     /// <summary>When the run ended.</summary>
     public DateTimeOffset FinishedAt { get; init; }
 
+    /// <summary>
+    /// Whether the place the run executed stores its row's end (a cluster's runner stores what it ran, and ends
+    /// what it cannot finish as interrupted): whoever asked for the run must not store this result over it.
+    /// Never crosses the wire itself.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool StoredWhereItRan { get; init; }
+
     /// <summary>A result for a request refused before anything ran.</summary>
     /// <param name="detail">Why it was refused.</param>
     /// <param name="level">The isolation runs would have had.</param>

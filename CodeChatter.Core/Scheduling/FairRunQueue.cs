@@ -15,9 +15,9 @@ public sealed class RunRefusedException(string reason, TimeSpan retryAfter) : Ex
 /// runs execute at once, up to <see cref="ExecutionOptions.QueueCapacity"/> wait behind them, and one
 /// person holds at most <see cref="ExecutionOptions.MaxConcurrentRunsPerUser"/> of either. Waiting runs
 /// are served round-robin by person, so one person's long queue delays another's single run by at most
-/// one slot.
+/// one slot. The gate of a single instance (and of each process of a cluster without a shared count).
 /// </summary>
-public sealed class FairRunQueue
+public sealed class FairRunQueue : IRunGate
 {
     private readonly object _gate = new();
     private readonly int _slots;

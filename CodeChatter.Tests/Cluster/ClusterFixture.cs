@@ -9,8 +9,6 @@ namespace CodeChatter.Tests.Cluster;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    private readonly List<string> _directories = [];
-
     public TempRedisServer Redis { get; } = new();
 
     public ClusterWebFactory Web { get; private set; } = null!;
@@ -44,11 +42,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Which runner a uid printed by a snippet belongs to, or -1 for neither.</summary>
     public int RunnerOf(int uid) => Array.FindIndex(RunnerUidBases, start => uid >= start && uid < start + 64);
 
-    private async Task<ServerProcess> StartRunnerAsync(int index)
+    /// <summary>Starts runner <paramref name="index"/> (again, after a kill) on the web instances' database: runners store what they run.</summary>
+    public async Task<ServerProcess> StartRunnerAsync(int index)
     {
-        var directory = Directory.CreateTempSubdirectory("codechatter-runner-").FullName;
-        _directories.Add(directory);
-        return await ServerProcess.StartAsync(directory, settings: new Dictionary<string, string>
+        return await ServerProcess.StartAsync(Web.DataDirectory, settings: new Dictionary<string, string>
         {
             ["Cluster__Redis"] = Redis.Configuration,
             ["Cluster__Role"] = "runner",
@@ -65,17 +62,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         await OtherWeb.DisposeAsync();
         await Web.DisposeAsync();
         await Redis.DisposeAsync();
-        foreach (var directory in _directories)
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp folder is harmless.
-            }
-        }
     }
 }
 

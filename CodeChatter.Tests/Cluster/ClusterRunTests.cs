@@ -164,7 +164,7 @@ public sealed class ClusterTwoWebInstancesTests(ClusterFixture cluster) : IClass
         }
         Assert.Contains("tick 20", seen.ToString(), StringComparison.Ordinal);
 
-        // Stop on web B: the runner has it, web A stores it.
+        // Stop on web B: the runner running it kills it and stores it as killed.
         var page = await onB.GetAsync($"/Conversations/{chat.ConversationId}");
         var stopped = await onB.PostFormAsync(page, $"#execution-{executionId} form.stop-form");
         Assert.Equal(HttpStatusCode.OK, stopped.Status);

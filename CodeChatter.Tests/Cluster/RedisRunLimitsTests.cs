@@ -37,9 +37,10 @@ public sealed class RedisRunLimitsTests : IAsyncLifetime
 
         var granted = await Task.WhenAll(attempts);
 
-        Assert.Equal(3, granted.Count(g => g));
+        Assert.Equal(3, granted.Count(g => g is not null));
+        Assert.Equal(3, granted.Where(g => g is not null).Distinct().Count());
         Assert.Equal(3, await _instanceA.HeldAsync("ann"));
-        Assert.True(await _instanceA.TryAcquireAsync("bob", limit: 3));
+        Assert.NotNull(await _instanceA.TryAcquireAsync("bob", limit: 3));
     }
 
     [Fact]
@@ -51,12 +52,13 @@ public sealed class RedisRunLimitsTests : IAsyncLifetime
 
         async Task RunAsync(RedisRunLimits limits)
         {
-            while (!await limits.TryAcquireAsync("ann", limit)) await Task.Yield();
+            string? slot;
+            while ((slot = await limits.TryAcquireAsync("ann", limit)) is null) await Task.Yield();
             var now = Interlocked.Increment(ref holding);
             InterlockedMax(ref mostHeld, now);
             InterlockedMax(ref mostHeld, (int)await limits.HeldAsync("ann"));
             Interlocked.Decrement(ref holding);
-            await limits.ReleaseAsync("ann");
+            await limits.ReleaseAsync("ann", slot);
         }
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i => RunAsync(i % 2 == 0 ? _instanceA : _instanceB)))
@@ -67,18 +69,19 @@ public sealed class RedisRunLimitsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Releasing_more_than_was_taken_never_goes_below_zero()
+    public async Task A_slot_given_back_twice_is_given_back_once()
     {
-        Assert.True(await _instanceA.TryAcquireAsync("ann", limit: 2));
+        var first = await _instanceA.TryAcquireAsync("ann", limit: 2);
+        var second = await _instanceB.TryAcquireAsync("ann", limit: 2);
+        Assert.NotNull(first);
+        Assert.NotNull(second);
 
-        await _instanceA.ReleaseAsync("ann");
-        await _instanceB.ReleaseAsync("ann");
-        await _instanceB.ReleaseAsync("ann");
+        await _instanceA.ReleaseAsync("ann", first);
+        await _instanceB.ReleaseAsync("ann", first);
 
-        Assert.Equal(0, await _instanceA.HeldAsync("ann"));
-        Assert.True(await _instanceA.TryAcquireAsync("ann", limit: 2));
-        Assert.True(await _instanceB.TryAcquireAsync("ann", limit: 2));
-        Assert.False(await _instanceA.TryAcquireAsync("ann", limit: 2));
+        Assert.Equal(1, await _instanceA.HeldAsync("ann"));
+        Assert.NotNull(await _instanceA.TryAcquireAsync("ann", limit: 2));
+        Assert.Null(await _instanceB.TryAcquireAsync("ann", limit: 2));
     }
 
     [Fact]
@@ -87,23 +90,31 @@ public sealed class RedisRunLimitsTests : IAsyncLifetime
         var granted = await Task.WhenAll(Enumerable.Range(0, 50)
             .Select(i => (i % 2 == 0 ? _instanceA : _instanceB).TryAcquireQueuePlaceAsync(capacity: 10)));
 
-        Assert.Equal(10, granted.Count(g => g));
+        Assert.Equal(10, granted.Count(g => g is not null));
         Assert.Equal(10, await _instanceA.QueuePlacesTakenAsync());
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _instanceB.ReleaseQueuePlaceAsync()));
+        await Task.WhenAll(granted.OfType<string>().Select(place => _instanceB.ReleaseQueuePlaceAsync(place)));
         Assert.Equal(0, await _instanceA.QueuePlacesTakenAsync());
-        Assert.True(await _instanceA.TryAcquireQueuePlaceAsync(capacity: 10));
+        Assert.NotNull(await _instanceA.TryAcquireQueuePlaceAsync(capacity: 10));
     }
 
     [Fact]
-    public async Task A_held_count_expires_so_a_crashed_instances_slots_come_back()
+    public async Task A_crashed_instances_slots_come_back_when_their_leases_run_out_even_while_others_keep_taking_slots()
     {
-        var limits = new RedisRunLimits(_first, new RunLimitOptions { SlotExpiry = TimeSpan.FromMilliseconds(300) });
-        Assert.True(await limits.TryAcquireAsync("ann", limit: 1));
-        Assert.False(await limits.TryAcquireAsync("ann", limit: 1));
+        var crashed = new RedisRunLimits(_first, new RunLimitOptions { SlotExpiry = TimeSpan.FromMilliseconds(400) });
+        var busy = new RedisRunLimits(_second, new RunLimitOptions { SlotExpiry = TimeSpan.FromMinutes(5) });
+        Assert.NotNull(await crashed.TryAcquireQueuePlaceAsync(capacity: 2));
+        Assert.NotNull(await crashed.TryAcquireQueuePlaceAsync(capacity: 2));
+        Assert.Null(await busy.TryAcquireQueuePlaceAsync(capacity: 2));
 
-        await Eventually.HoldsAsync(async () => await limits.HeldAsync("ann") == 0, TimeSpan.FromSeconds(10), "the held count expiring");
+        // The other instance keeps asking (the key never goes quiet); the dead instance's places still come back.
+        string? place = null;
+        await Eventually.HoldsAsync(async () => (place = await busy.TryAcquireQueuePlaceAsync(capacity: 2)) is not null,
+            TimeSpan.FromSeconds(10), "a crashed instance's place coming back");
 
-        Assert.True(await limits.TryAcquireAsync("ann", limit: 1));
+        Assert.NotNull(place);
+        await Eventually.HoldsAsync(async () => await busy.QueuePlacesTakenAsync() == 1, TimeSpan.FromSeconds(10), "the other crashed place coming back");
+        Assert.NotNull(await busy.TryAcquireQueuePlaceAsync(capacity: 2));
+        Assert.Null(await busy.TryAcquireQueuePlaceAsync(capacity: 2));
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
+using CodeChatter.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace CodeChatter.Web.Api;
@@ -13,19 +14,26 @@ namespace CodeChatter.Web.Api;
 /// </summary>
 public sealed class FailedTokenBudget : IDisposable
 {
+    /// <summary>The budget's name among the rate limits (part of its Redis key in a cluster).</summary>
+    public const string FailedAuthPolicy = "failed-auth";
+
     private readonly PartitionedRateLimiter<string> _failures;
     private readonly TimeSpan _window;
     // SHA-256 of each token that authenticated since start-up (never the token): as many as there are real tokens.
     private readonly ConcurrentDictionary<string, bool> _provedValid = new();
 
-    public FailedTokenBudget(IOptions<RateLimitOptions> options)
+    /// <summary>Creates the budget from the failed-token limits.</summary>
+    /// <param name="options">The budget and its window.</param>
+    /// <param name="cluster">
+    /// In a cluster, the failures are counted in Redis, so an address guessing across several web instances
+    /// spends one budget; null counts them in this process.
+    /// </param>
+    public FailedTokenBudget(IOptions<RateLimitOptions> options, RedisRateLimiters? cluster = null)
     {
         var limits = options.Value;
         _window = TimeSpan.FromSeconds(limits.FailedAuthWindowSeconds);
-        _failures = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limits.FailedAuthPermitLimit, Window = _window, QueueLimit = 0, AutoReplenishment = true,
-        }));
+        _failures = PartitionedRateLimiter.Create<string, string>(address =>
+            RateLimiting.FixedWindow(cluster, FailedAuthPolicy, address, limits.FailedAuthPermitLimit, limits.FailedAuthWindowSeconds));
     }
 
     /// <summary>Whether a token from this address may be looked up; if not, how long until it may.</summary>
