@@ -25,6 +25,7 @@ public sealed class RedisFixedWindowRateLimiter : RateLimiter
         """;
 
     private static readonly RateLimitLease Admitted = new WindowLease(true, null);
+    private static readonly RateLimitLease AskAsynchronously = new WindowLease(false, null);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisRateLimiters _owner;
@@ -65,20 +66,17 @@ public sealed class RedisFixedWindowRateLimiter : RateLimiter
         TotalFailedLeases = Interlocked.Read(ref _failed),
     };
 
-    /// <summary>Counts synchronously: one round trip to Redis, answered in well under a millisecond on a local network.</summary>
+    /// <summary>
+    /// Never counts: counting is a round trip to Redis, and a synchronous call would hold a thread-pool thread
+    /// for it. Under load (twenty requests at once on two cores) those blocked threads starved the pool until
+    /// Redis's answers timed out. The answer is a refusal without a retry-after, which means "ask
+    /// asynchronously": the rate limiting middleware does so (it tries <c>AttemptAcquire</c>, then
+    /// <c>AcquireAsync</c>), and every other caller here uses <see cref="RateLimiter.AcquireAsync"/>.
+    /// </summary>
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
-        var window = Begin(permitCount);
-        if (!_redis.IsConnected) return _owner.FailOpen(null);
-        try
-        {
-            var used = (long)_redis.GetDatabase().ScriptEvaluate(CountScript, [window.Key], [permitCount, ExpiryMs]);
-            return Decide(used, permitCount, window);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            return _owner.FailOpen(exception);
-        }
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _permitLimit);
+        return AskAsynchronously;
     }
 
     /// <inheritdoc />

@@ -43,16 +43,16 @@ public sealed class RedisFixedWindowRateLimiterTests : IAsyncLifetime
         using var limiterA = _instanceA.FixedWindow("api", "token:abc", 3, window);
         using var limiterB = _instanceB.FixedWindow("api", "token:abc", 3, window);
 
-        var granted = new[] { limiterA.AttemptAcquire(), limiterB.AttemptAcquire(), limiterA.AttemptAcquire() };
-        using var fourth = limiterB.AttemptAcquire();
+        var granted = new[] { await limiterA.AcquireAsync(), await limiterB.AcquireAsync(), await limiterA.AcquireAsync() };
+        using var fourth = await limiterB.AcquireAsync();
 
         Assert.All(granted, lease => Assert.True(lease.IsAcquired));
         Assert.False(fourth.IsAcquired);
         Assert.True(fourth.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
         Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(1), window);
         // Another partition, and the same partition of another policy, have windows of their own.
-        Assert.True(_instanceB.FixedWindow("api", "token:def", 3, window).AttemptAcquire().IsAcquired);
-        Assert.True(_instanceB.FixedWindow("sign-in", "token:abc", 3, window).AttemptAcquire().IsAcquired);
+        Assert.True((await _instanceB.FixedWindow("api", "token:def", 3, window).AcquireAsync()).IsAcquired);
+        Assert.True((await _instanceB.FixedWindow("sign-in", "token:abc", 3, window).AcquireAsync()).IsAcquired);
         Assert.False((await limiterA.AcquireAsync()).IsAcquired);
     }
 
@@ -72,7 +72,7 @@ public sealed class RedisFixedWindowRateLimiterTests : IAsyncLifetime
         await Task.Delay(retryAfter + TimeSpan.FromMilliseconds(50));
 
         Assert.True((await limiterB.AcquireAsync()).IsAcquired);
-        Assert.True(limiterA.AttemptAcquire().IsAcquired);
+        Assert.True((await limiterA.AcquireAsync()).IsAcquired);
     }
 
     [Fact]
@@ -83,16 +83,37 @@ public sealed class RedisFixedWindowRateLimiterTests : IAsyncLifetime
         using var limiterA = _instanceA.FixedWindow("failed-auth", "10.0.0.2", 2, window);
         using var limiterB = _instanceB.FixedWindow("failed-auth", "10.0.0.2", 2, window);
 
-        Assert.True(limiterA.AttemptAcquire(0).IsAcquired);
-        Assert.True(limiterA.AttemptAcquire(0).IsAcquired);
-        Assert.True(limiterB.AttemptAcquire().IsAcquired);
-        Assert.True(limiterA.AttemptAcquire(0).IsAcquired);
-        Assert.True(limiterA.AttemptAcquire().IsAcquired);
-        using var none = limiterB.AttemptAcquire(0);
+        Assert.True((await limiterA.AcquireAsync(0)).IsAcquired);
+        Assert.True((await limiterA.AcquireAsync(0)).IsAcquired);
+        Assert.True((await limiterB.AcquireAsync()).IsAcquired);
+        Assert.True((await limiterA.AcquireAsync(0)).IsAcquired);
+        Assert.True((await limiterA.AcquireAsync()).IsAcquired);
+        using var none = await limiterB.AcquireAsync(0);
 
         Assert.False(none.IsAcquired);
         Assert.True(none.TryGetMetadata(MetadataName.RetryAfter, out _));
-        Assert.Throws<ArgumentOutOfRangeException>(() => limiterA.AttemptAcquire(3));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await limiterA.AcquireAsync(3));
+    }
+
+    [Fact]
+    public async Task A_synchronous_attempt_never_counts_and_says_to_ask_asynchronously()
+    {
+        var window = TimeSpan.FromSeconds(30);
+        await WindowClock.RoomForAsync(window, TimeSpan.FromSeconds(10));
+        using var limiter = _instanceA.FixedWindow("api", "token:sync", 1, window);
+
+        // The rate limiting middleware reads a refusal without a retry-after as "wait asynchronously".
+        for (var i = 0; i < 3; i++)
+        {
+            using var attempt = limiter.AttemptAcquire();
+            Assert.False(attempt.IsAcquired);
+            Assert.False(attempt.TryGetMetadata(MetadataName.RetryAfter, out _));
+        }
+
+        // None of those used the window's one permit.
+        Assert.True((await limiter.AcquireAsync()).IsAcquired);
+        Assert.False((await limiter.AcquireAsync()).IsAcquired);
+        Assert.Throws<ArgumentOutOfRangeException>(() => limiter.AttemptAcquire(2));
     }
 
     [Fact]
@@ -103,13 +124,14 @@ public sealed class RedisFixedWindowRateLimiterTests : IAsyncLifetime
         using var budgetA = new FailedTokenBudget(limits, _instanceA);
         using var budgetB = new FailedTokenBudget(limits, _instanceB);
 
-        budgetA.Failed("10.0.0.3", "cc_guess1");
-        Assert.True(budgetB.MayLookUp("10.0.0.3", "cc_guess2", out _));
-        budgetA.Failed("10.0.0.3", "cc_guess2");
+        await budgetA.FailedAsync("10.0.0.3", "cc_guess1");
+        Assert.Null(await budgetB.WaitBeforeLookUpAsync("10.0.0.3", "cc_guess2"));
+        await budgetA.FailedAsync("10.0.0.3", "cc_guess2");
 
-        Assert.False(budgetB.MayLookUp("10.0.0.3", "cc_guess3", out var retryAfter));
-        Assert.InRange(retryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(60));
-        Assert.True(budgetB.MayLookUp("10.0.0.4", "cc_guess3", out _));
+        var retryAfter = await budgetB.WaitBeforeLookUpAsync("10.0.0.3", "cc_guess3");
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(60));
+        Assert.Null(await budgetB.WaitBeforeLookUpAsync("10.0.0.4", "cc_guess3"));
     }
 
     [Fact]
@@ -121,16 +143,12 @@ public sealed class RedisFixedWindowRateLimiterTests : IAsyncLifetime
         var log = new WarningLog();
         var limiters = new RedisRateLimiters(connection, log);
         using var limiter = limiters.FixedWindow("sign-in", "sign-in:10.0.0.5", 1, TimeSpan.FromSeconds(60));
-        Assert.True(limiter.AttemptAcquire().IsAcquired);
-        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        Assert.True((await limiter.AcquireAsync()).IsAcquired);
+        Assert.False((await limiter.AcquireAsync()).IsAcquired);
         await lost.DisposeAsync();
 
         var leases = new List<RateLimitLease>();
-        for (var i = 0; i < 5; i++)
-        {
-            leases.Add(limiter.AttemptAcquire());
-            leases.Add(await limiter.AcquireAsync());
-        }
+        for (var i = 0; i < 10; i++) leases.Add(await limiter.AcquireAsync());
 
         Assert.All(leases, lease => Assert.True(lease.IsAcquired));
         Assert.Single(log.Warnings);

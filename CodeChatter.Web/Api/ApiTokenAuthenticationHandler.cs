@@ -32,7 +32,7 @@ public sealed class ApiTokenAuthenticationHandler(
         // A malformed token costs no lookup; the API's per-address rate limit already covers it.
         if (ApiTokenFormat.PrefixOf(token) is null) return AuthenticateResult.Fail("Malformed token.");
         var address = RateLimiting.ClientAddress(Context);
-        if (!failures.MayLookUp(address, token, out var retryAfter))
+        if (await failures.WaitBeforeLookUpAsync(address, token, Context.RequestAborted) is { } retryAfter)
         {
             _refusedFor = retryAfter;
             return AuthenticateResult.Fail("Too many failed tokens from this address.");
@@ -43,9 +43,9 @@ public sealed class ApiTokenAuthenticationHandler(
         metrics?.PhaseTook(RunPhases.TokenCheck, checking);
         switch (check.Outcome)
         {
-            case ApiTokenCheckOutcome.Unknown: return Failed("Unknown token.");
-            case ApiTokenCheckOutcome.Revoked: return Failed("Revoked token.");
-            case ApiTokenCheckOutcome.Disabled: return Failed("Disabled account.");
+            case ApiTokenCheckOutcome.Unknown: return await FailedAsync("Unknown token.");
+            case ApiTokenCheckOutcome.Revoked: return await FailedAsync("Revoked token.");
+            case ApiTokenCheckOutcome.Disabled: return await FailedAsync("Disabled account.");
         }
         failures.Succeeded(token);
 
@@ -57,9 +57,9 @@ public sealed class ApiTokenAuthenticationHandler(
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
 
-        AuthenticateResult Failed(string reason)
+        async Task<AuthenticateResult> FailedAsync(string reason)
         {
-            failures.Failed(address, token);
+            await failures.FailedAsync(address, token, Context.RequestAborted);
             return AuthenticateResult.Fail(reason);
         }
     }

@@ -36,23 +36,34 @@ public sealed class FailedTokenBudget : IDisposable
             RateLimiting.FixedWindow(cluster, FailedAuthPolicy, address, limits.FailedAuthPermitLimit, limits.FailedAuthWindowSeconds));
     }
 
-    /// <summary>Whether a token from this address may be looked up; if not, how long until it may.</summary>
-    public bool MayLookUp(string address, string token, out TimeSpan retryAfter)
+    /// <summary>Null when a token from this address may be looked up; otherwise how long until it may.</summary>
+    public async ValueTask<TimeSpan?> WaitBeforeLookUpAsync(string address, string token, CancellationToken cancellationToken = default)
     {
-        retryAfter = TimeSpan.Zero;
-        if (_provedValid.ContainsKey(Key(token))) return true;
+        if (_provedValid.ContainsKey(Key(token))) return null;
         // Zero permits: asks whether any are left without using one.
-        using var lease = _failures.AttemptAcquire(address, 0);
-        if (lease.IsAcquired) return true;
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _window;
-        return false;
+        using var lease = await CountAsync(address, 0, cancellationToken);
+        if (lease.IsAcquired) return null;
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _window;
     }
 
     /// <summary>Counts a token that did not authenticate against its address.</summary>
-    public void Failed(string address, string token)
+    public async ValueTask FailedAsync(string address, string token, CancellationToken cancellationToken = default)
     {
         _provedValid.TryRemove(Key(token), out _);
-        _failures.AttemptAcquire(address).Dispose();
+        (await CountAsync(address, 1, cancellationToken)).Dispose();
+    }
+
+    /// <summary>
+    /// Asks the way the rate limiting middleware does: the in-process limiter answers at once (and its
+    /// asynchronous zero-permit ask would wait for the next window); the Redis one answers a synchronous attempt
+    /// with a refusal without a retry-after, meaning "ask asynchronously", since its count is a round trip.
+    /// </summary>
+    private async ValueTask<RateLimitLease> CountAsync(string address, int permits, CancellationToken cancellationToken)
+    {
+        var lease = _failures.AttemptAcquire(address, permits);
+        if (lease.IsAcquired || lease.TryGetMetadata(MetadataName.RetryAfter, out _)) return lease;
+        lease.Dispose();
+        return await _failures.AcquireAsync(address, permits, cancellationToken);
     }
 
     /// <summary>Remembers a token that authenticated, so its address's failures no longer stop it.</summary>
