@@ -27,7 +27,7 @@ public static class DataServiceCollectionExtensions
     /// <summary>The assembly that holds the PostgreSQL migrations.</summary>
     public const string PostgresMigrationsAssembly = "CodeChatter.Migrations.Postgres";
 
-    private static readonly SqliteSynchronousInterceptor SynchronousNormal = new();
+    private static readonly SqliteConnectionPragmas ConnectionPragmas = new();
 
     /// <summary>
     /// Adds <see cref="ChatDbContext"/> on the provider <c>Database:Provider</c> names. SQLite (the default):
@@ -50,7 +50,7 @@ public static class DataServiceCollectionExtensions
         {
             services.AddDbContext<ChatDbContext>(options => options
                 .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
-                .AddInterceptors(SynchronousNormal));
+                .AddInterceptors(ConnectionPragmas));
             services.AddScoped<Core.Search.ISearchQueries, Search.FtsSearchQueries>();
             services.AddScoped<Core.Operations.IDatabaseBackup, Operations.SqliteDatabaseBackup>();
         }
