@@ -76,6 +76,7 @@ public sealed class SandboxFixture : IDisposable
     public bool UsePrestarted { get; set; }
 
     private int _runsInFlight;
+    private int _runsBegun;
 
     public SandboxedExecutor Executor => UsePrestarted ? PrestartedExecutor : ColdExecutor;
 
@@ -118,9 +119,11 @@ public sealed class SandboxFixture : IDisposable
 
         await PrestartedExecutor.WaitUntilPrestartedAsync(TimeSpan.FromSeconds(20));
         var alone = Interlocked.Increment(ref _runsInFlight) == 1;
+        var ticket = Interlocked.Increment(ref _runsBegun);
         var before = PrestartedExecutor.PrestartedRunCount;
         var result = await PrestartedExecutor.ExecuteAsync(request, output, cancellationToken);
-        alone &= Interlocked.Decrement(ref _runsInFlight) == 0;
+        // Alone from start to end: nothing in flight when it began, and no run began (and maybe ended) meanwhile.
+        alone &= Interlocked.Decrement(ref _runsInFlight) == 0 && Volatile.Read(ref _runsBegun) == ticket;
         // Runs started together share the pool; only a run made alone is sure to get a waiting box.
         // A run with inputs starts cold by design (its box must be made with them).
         var prestartable = Languages.TryGetAvailable(language, out var info) && !string.IsNullOrEmpty(info.Definition.Prestart)
