@@ -70,6 +70,11 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton(provider => new RedisRunLimits(provider.GetRequiredService<IConnectionMultiplexer>()));
         services.RemoveAll<Core.Scheduling.IRunGate>();
         services.AddSingleton<Core.Scheduling.IRunGate, RedisRunGate>();
+        // The dashboard and the metrics report the cluster's runs, not this instance's unused in-process queue.
+        services.AddSingleton<RedisRunLoad>();
+        services.AddHostedService(provider => provider.GetRequiredService<RedisRunLoad>());
+        services.RemoveAll<Core.Scheduling.IRunLoad>();
+        services.AddSingleton<Core.Scheduling.IRunLoad>(provider => provider.GetRequiredService<RedisRunLoad>());
         services.AddSingleton<RedisRateLimiters>();
     }
 }

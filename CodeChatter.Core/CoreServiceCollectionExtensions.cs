@@ -45,6 +45,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Scheduling.FairRunQueue>();
         // Admission enters the gate through its interface, so a cluster can swap in a count shared by every instance.
         services.AddSingleton<Scheduling.IRunGate>(provider => provider.GetRequiredService<Scheduling.FairRunQueue>());
+        services.AddSingleton<Scheduling.IRunLoad>(provider => provider.GetRequiredService<Scheduling.FairRunQueue>());
         services.TryAddSingleton<Observability.CodeChatterMetrics>();
         return services;
     }

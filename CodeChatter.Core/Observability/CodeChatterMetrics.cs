@@ -49,9 +49,9 @@ public sealed class CodeChatterMetrics : IDisposable
             "Where the time of a run goes, step by step (see RunPhases): what to look at when runs get slower.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PhaseBuckets });
         _meter.CreateObservableGauge("codechatter.run.queue.depth",
-            () => services.GetService<FairRunQueue>()?.QueuedCount ?? 0, "{run}", "Runs waiting for a run slot now.");
+            () => services.GetService<IRunLoad>()?.Waiting ?? 0, "{run}", "Runs waiting for a run slot now.");
         _meter.CreateObservableGauge("codechatter.runs.active",
-            () => services.GetService<FairRunQueue>()?.RunningCount ?? 0, "{run}", "Runs holding a run slot now.");
+            () => services.GetService<IRunLoad>()?.Running ?? 0, "{run}", "Runs holding a run slot now.");
         _meter.CreateObservableGauge("codechatter.sandbox.prestarted", () => ObservePrestarted(services),
             "{sandbox}", "Pre-started sandboxes waiting for code now, by language.");
         _meter.CreateObservableGauge("codechatter.sessions.live",

@@ -17,7 +17,7 @@ public sealed class RunRefusedException(string reason, TimeSpan retryAfter) : Ex
 /// are served round-robin by person, so one person's long queue delays another's single run by at most
 /// one slot. The gate of a single instance (and of each process of a cluster without a shared count).
 /// </summary>
-public sealed class FairRunQueue : IRunGate
+public sealed class FairRunQueue : IRunGate, IRunLoad
 {
     private readonly object _gate = new();
     private readonly int _slots;
@@ -54,6 +54,10 @@ public sealed class FairRunQueue : IRunGate
 
     /// <summary>Runs waiting for a slot now.</summary>
     public int QueuedCount { get { lock (_gate) return _queued; } }
+
+    int IRunLoad.Running => RunningCount;
+
+    int IRunLoad.Waiting => QueuedCount;
 
     /// <summary>
     /// Waits for a slot for <paramref name="userId"/>. Dispose the returned slot when the run ends.

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CodeChatter.Data.Admin;
 
-/// <summary>The dashboard's figures from the stored runs, and the queue's state from <see cref="FairRunQueue"/>.</summary>
-public sealed class EfDashboardQueries(ChatDbContext db, FairRunQueue queue, TimeProvider time) : IDashboardQueries
+/// <summary>The dashboard's figures from the stored runs, and the queue's state from <see cref="IRunLoad"/>.</summary>
+public sealed class EfDashboardQueries(ChatDbContext db, IRunLoad queue, TimeProvider time) : IDashboardQueries
 {
     /// <inheritdoc />
     public async Task<DashboardFigures> GetFiguresAsync(CancellationToken cancellationToken = default)
@@ -53,8 +53,8 @@ public sealed class EfDashboardQueries(ChatDbContext db, FairRunQueue queue, Tim
             FailedShare: Share(runs.Count(r => !r.Running && r.Status == RunStatus.Failed), runs.Count),
             TimedOutShare: Share(runs.Count(r => !r.Running && r.Status == RunStatus.TimedOut), runs.Count),
             CpuTimeMs30Days: runs.Sum(r => r.CpuTimeMs ?? 0),
-            QueuedRuns: queue.QueuedCount,
-            RunningRuns: queue.RunningCount,
+            QueuedRuns: queue.Waiting,
+            RunningRuns: queue.Running,
             Statuses: RunStatusNames.All.Append(RunningStatus.WireName).Where(present.Contains).ToList(),
             RunsPerDay: runsPerDay,
             RunsByLanguage: runsByLanguage,

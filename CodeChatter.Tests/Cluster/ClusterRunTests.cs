@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CodeChatter.Cluster;
 using CodeChatter.Core.Chat;
 using CodeChatter.Core.Execution;
+using CodeChatter.Core.Scheduling;
 using CodeChatter.Tests.Web;
 using CodeChatter.Tests.Web.Api;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,6 +74,28 @@ public sealed class ClusterRunTests(ClusterFixture cluster) : IClassFixture<Clus
         Assert.Equal(RunStatus.Killed, result.Status);
         Assert.Equal("waiting\n", result.Stdout);
         Assert.InRange(stopping.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_web_instances_run_load_counts_a_run_executing_on_a_runner_until_it_ends()
+    {
+        using var person = await ChatClient.RegisterAsync(cluster.Web);
+        var userId = (await person.GetUserAsync()).Id;
+        var load = cluster.Web.Services.GetRequiredService<IRunLoad>();
+        Assert.IsType<RedisRunLoad>(load);
+        var started = await person.WithServicesAsync(services => services.GetRequiredService<RunService>().StartAsync(
+            new NewMessage(userId, null, SnippetKind.Code, "python", "import time\nprint('busy', flush=True)\ntime.sleep(60)", "", ExecutionTrigger.Submit)
+            { Mode = ConversationMode.Fresh }));
+        var live = cluster.Web.Services.GetRequiredService<LiveRuns>().Find(started!.Stored.ExecutionId!.Value, userId)!;
+        await WaitUntilAsync(() => live.OutputSoFar().Stdout.Contains("busy", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+
+        // Executing on a runner: this web instance's own in-process queue holds nothing, yet the load shows it.
+        await Eventually.HoldsAsync(() => Task.FromResult(load.Running >= 1), TimeSpan.FromSeconds(10), "the run counted as running");
+        Assert.Equal(0, cluster.Web.Services.GetRequiredService<FairRunQueue>().RunningCount);
+
+        Assert.True(live.Stop());
+        await started.Completion!.WaitAsync(TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(() => Task.FromResult(load.Running == 0 && load.Waiting == 0), TimeSpan.FromSeconds(15), "the load back at zero");
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
