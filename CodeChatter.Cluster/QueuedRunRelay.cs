@@ -88,11 +88,8 @@ public sealed class QueuedRunRelay(
         return Interrupted(startedAt);
     }
 
-    private ExecutionResult Interrupted(DateTimeOffset startedAt) => new()
-    {
-        Status = RunStatus.InternalError, Detail = RunService.InterruptedDetail, SandboxLevel = local.Level,
-        StartedAt = startedAt, FinishedAt = time.GetUtcNow(), StoredWhereItRan = true,
-    };
+    private ExecutionResult Interrupted(DateTimeOffset startedAt) =>
+        RunService.Interrupted(local.Level, startedAt, time.GetUtcNow()) with { StoredWhereItRan = true };
 
     // What the person types reaches the runner as it is typed; the end of their input, too.
     private async Task ForwardTypedInputAsync(long executionId, RunInput input, CancellationToken cancellationToken)

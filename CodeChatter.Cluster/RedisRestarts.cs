@@ -15,7 +15,7 @@ public sealed class RedisRestarts : IDisposable
     private readonly IConnectionMultiplexer _redis;
     private readonly ILogger<RedisRestarts> _logger;
     private CancellationTokenSource _restarted = new();
-    private string? _runId;
+    private string? _epoch;
 
     /// <summary>Watches <paramref name="redis"/>'s reconnections.</summary>
     public RedisRestarts(IConnectionMultiplexer redis, ILogger<RedisRestarts> logger)
@@ -31,10 +31,10 @@ public sealed class RedisRestarts : IDisposable
     /// <summary>Reads the epoch the first time, so a later loss can be told from a reconnection. Never throws.</summary>
     public async Task KnowServerAsync()
     {
-        if (Volatile.Read(ref _runId) is not null) return;
+        if (Volatile.Read(ref _epoch) is not null) return;
         try
         {
-            Interlocked.CompareExchange(ref _runId, await RunIdAsync(), null);
+            Interlocked.CompareExchange(ref _epoch, await EpochAsync(), null);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -48,8 +48,8 @@ public sealed class RedisRestarts : IDisposable
     {
         try
         {
-            var current = await RunIdAsync();
-            var known = Interlocked.Exchange(ref _runId, current);
+            var current = await EpochAsync();
+            var known = Interlocked.Exchange(ref _epoch, current);
             if (current is null || known is null || known == current) return;
             _logger.LogWarning("Redis lost its data (epoch {Before} is now {After}): runs waiting on it end as interrupted", known, current);
             var restarted = Interlocked.Exchange(ref _restarted, new CancellationTokenSource());
@@ -63,7 +63,7 @@ public sealed class RedisRestarts : IDisposable
     }
 
     // The epoch, set first if this Redis has none (a new or emptied server).
-    private async Task<string?> RunIdAsync()
+    private async Task<string?> EpochAsync()
     {
         var database = _redis.GetDatabase();
         await database.StringSetAsync(ClusterKeys.Epoch, Guid.NewGuid().ToString("N"), when: When.NotExists);

@@ -252,10 +252,7 @@ public sealed class RunnerWorker(
             await scope.ServiceProvider.GetRequiredService<IInterruptedRuns>().InterruptIfInFlightAsync(executionId);
         }
         var now = time.GetUtcNow();
-        var interrupted = new ExecutionResult
-        {
-            Status = RunStatus.InternalError, Detail = RunService.InterruptedDetail, SandboxLevel = executor.Level, StartedAt = now, FinishedAt = now,
-        };
+        var interrupted = RunService.Interrupted(executor.Level, now, now);
         await channels.PublishOutputAsync(executionId, new RunEnded(long.MaxValue, interrupted.Status.ToWireName(), RemoteRun.Result(interrupted)));
     }
 

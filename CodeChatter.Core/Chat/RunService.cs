@@ -42,6 +42,15 @@ public sealed class RunService(
     /// <summary>The detail of a run stopped by the server shutting down.</summary>
     public const string InterruptedDetail = "interrupted";
 
+    /// <summary>
+    /// How a run ends that its executor could not finish (the server stopping, a runner gone):
+    /// <c>internal_error</c>/<see cref="InterruptedDetail"/>.
+    /// </summary>
+    public static ExecutionResult Interrupted(SandboxLevel level, DateTimeOffset startedAt, DateTimeOffset finishedAt) => new()
+    {
+        Status = RunStatus.InternalError, Detail = InterruptedDetail, SandboxLevel = level, StartedAt = startedAt, FinishedAt = finishedAt,
+    };
+
     /// <summary>The detail of a run a person stopped while it waited for room to run.</summary>
     public const string StoppedBeforeStartDetail = "stopped before it started";
 
@@ -328,11 +337,7 @@ public sealed class RunService(
                 // Nothing ran: the caller gets the answer the row gets, not an exception.
                 logger.LogInformation("Run {ExecutionId} was not started: the server is stopping", executionId);
                 var now = time.GetUtcNow();
-                result = new ExecutionResult
-                {
-                    Status = RunStatus.InternalError, Detail = InterruptedDetail, SandboxLevel = executor.Level,
-                    StartedAt = now, FinishedAt = now,
-                };
+                result = Interrupted(executor.Level, now, now);
             }
             catch (OperationCanceledException) when (live.StopRequested)
             {
@@ -364,10 +369,7 @@ public sealed class RunService(
         {
             // Watchers hear the end only once it is stored; a run that could not be stored ends as its
             // in-flight row reads.
-            live.Complete(result ?? new ExecutionResult
-            {
-                Status = RunStatus.InternalError, Detail = InterruptedDetail, SandboxLevel = executor.Level,
-            });
+            live.Complete(result ?? Interrupted(executor.Level, default, default));
         }
     }
 }
